@@ -1,0 +1,74 @@
+"""Configuration in layers: defaults, instance folder, environment, then the caller's mapping."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import paths
+
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+
+class DefaultConfig:
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    # The base every printed code is built on. Printed labels outlive deployments,
+    # so this is configured, never taken from the request's host.
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    LANGUAGE_COOKIE = "lang"
+    REPORT_EMAIL = "txng@example.org"
+    SITE_NAME = "TXNG"
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    JSON_SORT_KEYS = False
+
+
+ENVIRONMENT_KEYS = {
+    "SECRET_KEY": "SECRET_KEY",
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
+    "REPORT_EMAIL": "REPORT_EMAIL",
+}
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Apply the configuration layers and refuse an unsafe production setup."""
+    app.config.from_object(DefaultConfig)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(paths.resource_dir("translations"))
+    app.config.from_pyfile("config.py", silent=True)
+    for env_name, key in ENVIRONMENT_KEYS.items():
+        if os.environ.get(env_name):
+            app.config[key] = os.environ[env_name]
+    if overrides:
+        app.config.update(overrides)
+
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        database = Path(app.instance_path) / "lookup_site.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    app.config["PUBLIC_BASE_URL"] = app.config["PUBLIC_BASE_URL"].rstrip("/")
+
+    if not (app.debug or app.testing) and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise RuntimeError(
+            "SECRET_KEY is the development default: set the SECRET_KEY environment "
+            "variable (or run with --debug for local development)."
+        )
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for postgres URLs given in the common short forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

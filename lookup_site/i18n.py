@@ -1,0 +1,89 @@
+"""Language choice, localised content and Babel formatting helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, request
+from flask_babel import format_decimal, get_locale, refresh
+
+from .extensions import babel
+from .vocabulary import step_label
+
+
+def select_locale() -> str:
+    """Pick the language: explicit choice (?lang=, then cookie) > Accept-Language > vi."""
+    languages = current_app.config["LANGUAGES"]
+    explicit = request.args.get("lang") or request.cookies.get(
+        current_app.config["LANGUAGE_COOKIE"]
+    )
+    if explicit in languages:
+        return explicit
+    best = request.accept_languages.best_match(languages)
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def other_language() -> str:
+    current = current_language()
+    return next(lang for lang in current_app.config["LANGUAGES"] if lang != current)
+
+
+def localized(obj: Any, field: str, language: str | None = None) -> str:
+    """Return obj.<field>_<lang> in the active language, falling back to the other one."""
+    language = language or current_language()
+    value = getattr(obj, f"{field}_{language}", None)
+    if value:
+        return value
+    for fallback in current_app.config["LANGUAGES"]:
+        value = getattr(obj, f"{field}_{fallback}", None)
+        if value:
+            return value
+    return ""
+
+
+def is_fallback(obj: Any, field: str) -> bool:
+    """Tell whether localized() had to fall back for this field."""
+    return not getattr(obj, f"{field}_{current_language()}", None) and bool(localized(obj, field))
+
+
+def language_switch_url(language: str) -> str:
+    """Return the current URL with ?lang=language, keeping the other query arguments."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [language]
+    return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+def remember_language(response):
+    """Remember an explicit ?lang= choice in a cookie for the next pages."""
+    choice = request.args.get("lang")
+    cookie = current_app.config["LANGUAGE_COOKIE"]
+    if choice in current_app.config["LANGUAGES"] and request.cookies.get(cookie) != choice:
+        response.set_cookie(
+            cookie, choice, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    # Pages differ by language negotiation: tell shared caches.
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel caches the locale on g, which outlives a request when an app
+    # context is already pushed (CLI tasks, tests): choose afresh every time.
+    app.before_request(refresh)
+    app.after_request(remember_language)
+    app.jinja_env.globals.update(
+        localized=localized,
+        is_fallback=is_fallback,
+        current_language=current_language,
+        other_language=other_language,
+        language_switch_url=language_switch_url,
+        step_label=step_label,
+    )
+    app.jinja_env.filters["decimalformat"] = format_decimal

@@ -1,0 +1,73 @@
+"""Explain domain and identifier errors to people, in their language."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from . import errors, identifiers
+
+
+def _identifier_message(error: identifiers.IdentifierError) -> str:
+    params = {"value": error.value, **error.params}
+    reason = error.reason
+    if isinstance(error, identifiers.InvalidGTIN):
+        if reason == "check_digit":
+            return _(
+                "The product code (GTIN) %(value)s is not valid: its last digit, the check "
+                "digit, should be %(expected)s. Check the digits printed under the barcode.",
+                value=params["value"],
+                expected=params.get("expected", "?"),
+            )
+        if reason == "length":
+            return _(
+                "A product code (GTIN) has 8, 12, 13 or 14 digits; %(value)s does not.",
+                value=params["value"],
+            )
+        if reason == "empty":
+            return _("The product code (GTIN) is empty.")
+        return _("A product code (GTIN) contains digits only.")
+    if isinstance(error, identifiers.InvalidLotCode | identifiers.InvalidSerial):
+        if reason == "charset":
+            return _(
+                "A lot code may not contain “%(char)s”. GS1 lot codes use only unaccented "
+                "letters, digits and a few signs such as - . / _ (no spaces).",
+                char=params.get("char", ""),
+            )
+        if reason == "length":
+            return _("A lot code has at most %(max)s characters.", max=params.get("max", 20))
+        return _("The lot code is empty.")
+    if isinstance(error, identifiers.InvalidGLN):
+        return _("A location number (GLN) has 13 digits with a valid check digit.")
+    if isinstance(error, identifiers.InvalidPublicCode):
+        return _(
+            "A short code has 8 letters and digits, as printed under the QR code "
+            "(for example K7QM-4XZ2)."
+        )
+    if isinstance(error, identifiers.InvalidElementString):
+        return _(
+            "This GS1 code could not be read. Type it as printed, for example "
+            "(01)09520123450007(10)LOT1."
+        )
+    return _("This address is not a valid GS1 Digital Link for a product or a lot.")
+
+
+def describe(error: Exception) -> str:
+    """Return a sentence a shopper understands, in the active language."""
+    if isinstance(error, identifiers.IdentifierError):
+        return _identifier_message(error)
+    if isinstance(error, errors.EmptyLookup):
+        return _("Enter the code printed under the QR code, or paste the address you scanned.")
+    if isinstance(error, errors.UnrecognisedLookup):
+        return _(
+            "We could not recognise this code. Enter the short code printed under the QR "
+            "code, the scanned address, or a GS1 code such as (01)…(10)…."
+        )
+    if isinstance(error, errors.ProductNotFound):
+        return _("No product with this code is registered on this site.")
+    if isinstance(error, errors.ProducerNotFound):
+        return _("This producer is not registered on this site.")
+    if isinstance(error, errors.NotFound):
+        return _("This code is not registered on this site.")
+    if isinstance(error, errors.DuplicateLotCode):
+        return _("This product already has a lot with that code.")
+    return _("The request could not be processed.")

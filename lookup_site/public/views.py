@@ -1,0 +1,169 @@
+"""Shopper-facing views: parse the request, call one service, render."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from .. import identifiers
+from ..errors import LotNotFound
+from ..extensions import db
+from ..links import lot_path, lot_qr_url, product_path, public_url
+from ..models import Lot, Producer, Product
+from ..services import catalogue, lots, lookup, qr
+from ..services.serialize import lot_dict
+from . import bp
+
+SITEMAP_LIMIT = 50_000
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html")
+
+
+@bp.get("/lookup")
+def lookup_code():
+    result = lookup.resolve(request.args.get("q", ""))
+    if result.lot is not None:
+        return redirect(lot_path(result.lot), code=303)
+    return redirect(product_path(result.product), code=303)
+
+
+def _raw_path() -> str:
+    """Return the path as the client sent it, still percent-encoded.
+
+    A lot code may hold a '/' (GS1 allows it, encoded as %2F); the WSGI path is
+    already decoded, so the resolver reads the raw request URI when it can.
+    """
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if raw:
+        return urlsplit(raw).path
+    return quote(request.path, safe="/")
+
+
+@bp.route("/01/<path:rest>", methods=["GET", "HEAD"], merge_slashes=False)
+def resolve(rest: str):
+    """Answer a GS1 Digital Link path: the lot page or the product page."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    raw_path = _raw_path()
+    query = request.query_string.decode("latin-1")
+    uri = base + raw_path + (f"?{query}" if query else "")
+    try:
+        link = identifiers.parse_digital_link(uri)
+    except identifiers.InvalidDigitalLink as strict_error:
+        # A 13-digit GTIN or a trailing slash: tolerated, answered with a
+        # permanent redirect to the canonical form. Anything else is a 400.
+        try:
+            link = identifiers.parse_digital_link(
+                base + raw_path.rstrip("/"), permit_zero_suppressed_gtin=True
+            )
+        except identifiers.InvalidDigitalLink:
+            raise explain_bad_path(raw_path) from strict_error
+        target = link.uri("") + (f"?{query}" if query else "")
+        return redirect(target, code=301)
+    if link.serial is not None or link.cpv is not None:
+        # Item-level (serial) and variant codes are not registered here yet: a
+        # well-formed one is unknown, which is a 404, never a lot page.
+        raise LotNotFound("Item not registered", gtin=link.gtin, code=link.serial or link.cpv)
+    if link.lot is not None:
+        return render_lot(lots.find_lot(link.gtin, link.lot))
+    page = catalogue.product_page(catalogue.find_product_by_gtin(link.gtin))
+    return render_template("product.html", page=page, lot_path=lot_path)
+
+
+def explain_bad_path(raw_path: str) -> identifiers.IdentifierError:
+    """Find the most specific reason a /01/ path is malformed, for the shopper."""
+    segments = raw_path.split("/")  # ['', '01', gtin, '10', lot, ...]
+    try:
+        identifiers.normalize_gtin(identifiers.percent_decode(segments[2]))
+        if len(segments) >= 5 and segments[3] == "10":
+            identifiers.validate_lot_code(identifiers.percent_decode(segments[4]))
+    except identifiers.IdentifierError as specific:
+        return specific
+    return identifiers.InvalidDigitalLink("structure", raw_path)
+
+
+@bp.route("/t/<public_code>", methods=["GET", "HEAD"])
+def lot_by_code(public_code: str):
+    code = identifiers.normalize_public_code(public_code)
+    if code != public_code:
+        return redirect(url_for("public.lot_by_code", public_code=code), code=301)
+    return render_lot(lots.find_lot_by_public_code(code))
+
+
+def render_lot(lot: Lot):
+    page = lots.lot_page(lot)
+    if wants_json():
+        return jsonify(lot_dict(page, lot_path, lot_qr_url(lot)))
+    return render_template(
+        "lot.html",
+        page=page,
+        lot_path=lot_path,
+        product_path=product_path,
+        qr_url=lot_qr_url(lot),
+    )
+
+
+@bp.get("/t/<public_code>/qr.<any(svg, png):kind>")
+def lot_qr(public_code: str, kind: str):
+    lot = lots.find_lot_by_public_code(identifiers.normalize_public_code(public_code))
+    url = lot_qr_url(lot)
+    if kind == "svg":
+        body, mimetype = qr.svg(url), "image/svg+xml"
+    else:
+        scale = request.args.get("scale", default=8, type=int)
+        body, mimetype = qr.png(url, scale=scale), "image/png"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'inline; filename="{lot.public_code}.{kind}"'
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+@bp.get("/producers/<int:producer_id>")
+def producer(producer_id: int):
+    page = catalogue.producer_page(producer_id)
+    return render_template("producer.html", page=page, lot_path=lot_path, product_path=product_path)
+
+
+@bp.get("/robots.txt")
+def robots():
+    body = f"User-agent: *\nAllow: /\nSitemap: {public_url('/sitemap.xml')}\n"
+    return Response(body, mimetype="text/plain")
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    products = db.session.scalars(
+        select(Product).where(Product.gtin.is_not(None)).order_by(Product.id)
+    ).all()
+    lot_rows = db.session.execute(
+        select(Lot.code, Lot.public_code, Product.gtin)
+        .join(Lot.product)
+        .order_by(Lot.id)
+        .limit(SITEMAP_LIMIT)
+    ).all()
+    urls = [public_url(f"/01/{product.gtin}") for product in products]
+    for code, public_code, gtin in lot_rows:
+        if gtin:
+            urls.append(public_url(f"/01/{gtin}/10/{identifiers.percent_encode(code)}"))
+        else:
+            urls.append(public_url(f"/t/{public_code}"))
+    producer_ids = db.session.scalars(select(Producer.id).order_by(Producer.id))
+    urls.extend(public_url(f"/producers/{producer_id}") for producer_id in producer_ids)
+    body = render_template("sitemap.xml", urls=urls[:SITEMAP_LIMIT])
+    return Response(body, mimetype="application/xml")
+
+
+@bp.get("/healthz")
+def healthz():
+    db.session.execute(select(1))
+    return {"status": "ok"}

@@ -1,0 +1,1 @@
+"""Domain services: views hand work to these, which raise domain errors."""

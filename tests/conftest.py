@@ -1,0 +1,176 @@
+"""Fixtures: an app on a fresh database (SQLite by default, PostgreSQL when asked)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from lookup_site import create_app
+from lookup_site.extensions import db as _db
+from lookup_site.models import (
+    Certification,
+    CertificationKind,
+    GrantingLevel,
+    LegalForm,
+    OcopGroup,
+    Producer,
+    Product,
+)
+from lookup_site.services import lots as lot_service
+
+VIETNAM = timezone(timedelta(hours=7))
+# Set by .ci/run for the second pass: a PostgreSQL server URL whose database is scratch.
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """A database URL of its own for each test: a SQLite file, or a PostgreSQL schema."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "PUBLIC_BASE_URL": "https://txng.example.vn",
+            "SECRET_KEY": "test",
+        }
+    )
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def make_producer(db):
+    def make(**overrides) -> Producer:
+        fields = dict(
+            legal_form=LegalForm.COOPERATIVE,
+            name_vi="HTX Nước mắm Cát Hải (demo)",
+            name_en="Cat Hai Fish Sauce Cooperative (demo)",
+            commune="Đặc khu Cát Hải",
+            province="Hải Phòng",
+            phone="0225 3888 000",
+            latitude=Decimal("20.795"),
+            longitude=Decimal("106.905"),
+            is_demo=True,
+        )
+        fields.update(overrides)
+        producer = Producer(**fields)
+        db.session.add(producer)
+        db.session.flush()
+        return producer
+
+    return make
+
+
+@pytest.fixture
+def make_product(db, make_producer):
+    def make(**overrides) -> Product:
+        fields = dict(
+            name_vi="Nước mắm cá cơm Cát Hải",
+            name_en="Cat Hai anchovy fish sauce",
+            ocop_group=OcopGroup.FOOD,
+            gtin="09520123450007",
+            net_content=Decimal("500"),
+            net_content_unit="ml",
+            standards="TCVN 5107:2018",
+            is_demo=True,
+        )
+        fields.update(overrides)
+        if "producer" not in fields:
+            fields["producer"] = make_producer()
+        product = Product(**fields)
+        db.session.add(product)
+        db.session.flush()
+        return product
+
+    return make
+
+
+@pytest.fixture
+def make_lot(db, make_product):
+    def make(product: Product | None = None, code: str = "CH2023-01", **overrides):
+        fields = dict(
+            production_date=date(2026, 9, 1),
+            best_before=date(2028, 9, 1),
+            quantity=Decimal("1200"),
+            quantity_unit="bottles",
+        )
+        fields.update(overrides)
+        return lot_service.create_lot(product or make_product(), code, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_event(db):
+    def make(lot, step: str = "packing", when: datetime | None = None, **overrides):
+        fields = dict(
+            event_time=when or datetime(2026, 9, 2, 8, 30, tzinfo=VIETNAM),
+            location_name="Xưởng đóng chai",
+            actor="Nguyễn Văn An",
+            notes_vi="Đóng chai 500 ml",
+            notes_en="Bottled in 500 ml",
+        )
+        fields.update(overrides)
+        return lot_service.append_event(lot, step=step, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_ocop(db):
+    def make(product: Product, stars: int = 4, issued_on: date = date(2025, 3, 1), **overrides):
+        fields = dict(
+            product=product,
+            kind=CertificationKind.OCOP,
+            ocop_stars=stars,
+            granting_level=GrantingLevel.PROVINCE,
+            number="OCOP-HP-2025-001",
+            issuer="UBND thành phố Hải Phòng",
+            issued_on=issued_on,
+        )
+        fields.update(overrides)
+        certification = Certification(**fields)
+        db.session.add(certification)
+        db.session.flush()
+        return certification
+
+    return make
