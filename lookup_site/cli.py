@@ -40,5 +40,8 @@ def seed_demo_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from .benchmark import benchmark_command
+
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(benchmark_command)

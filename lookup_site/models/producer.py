@@ -48,9 +48,7 @@ class Producer(db.Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    products: Mapped[list[Product]] = relationship(
-        back_populates="producer", order_by="Product.id"
-    )
+    products: Mapped[list[Product]] = relationship(back_populates="producer", order_by="Product.id")
     certifications: Mapped[list[Certification]] = relationship(back_populates="producer")
 
     @property

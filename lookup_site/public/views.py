@@ -12,7 +12,7 @@ from ..errors import LotNotFound
 from ..extensions import db
 from ..links import lot_path, lot_qr_url, product_path, public_url
 from ..models import Lot, Producer, Product
-from ..services import catalogue, lots, lookup, qr
+from ..services import catalogue, lookup, lots, qr
 from ..services.serialize import lot_dict
 from . import bp
 
@@ -49,7 +49,7 @@ def _raw_path() -> str:
     return quote(request.path, safe="/")
 
 
-@bp.route("/01/<path:rest>", methods=["GET", "HEAD"], merge_slashes=False)
+@bp.route("/01/<anypath:rest>", methods=["GET", "HEAD"], merge_slashes=False)
 def resolve(rest: str):
     """Answer a GS1 Digital Link path: the lot page or the product page."""
     base = current_app.config["PUBLIC_BASE_URL"]

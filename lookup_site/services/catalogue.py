@@ -79,9 +79,7 @@ class ProducerPage:
     today: date
 
     def ocop_of(self, product: Product) -> Certification | None:
-        return best_ocop(
-            [c for c in self.certifications if c.product_id == product.id], self.today
-        )
+        return best_ocop([c for c in self.certifications if c.product_id == product.id], self.today)
 
 
 def producer_page(producer_id: int) -> ProducerPage:

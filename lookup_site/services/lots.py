@@ -34,9 +34,7 @@ PUBLIC_CODE_ATTEMPTS = 5
 def create_lot(product: Product, code: str, **fields) -> Lot:
     """Register a lot of product under a GS1-valid lot code, with a fresh public code."""
     code = identifiers.validate_lot_code(code.strip())
-    exists = db.session.scalar(
-        select(Lot.id).where(Lot.product_id == product.id, Lot.code == code)
-    )
+    exists = db.session.scalar(select(Lot.id).where(Lot.product_id == product.id, Lot.code == code))
     if exists:
         raise DuplicateLotCode(f"Lot {code} already exists for this product", code=code)
     lot = Lot(product=product, code=code, public_code=_unused_public_code(), **fields)
@@ -209,9 +207,7 @@ def lot_page(lot: Lot) -> LotPage:
             select(LotInput)
             .where(LotInput.output_lot_id == lot.id)
             .options(
-                joinedload(LotInput.input_lot)
-                .joinedload(Lot.product)
-                .joinedload(Product.producer)
+                joinedload(LotInput.input_lot).joinedload(Lot.product).joinedload(Product.producer)
             )
             .order_by(LotInput.id)
         )
@@ -221,9 +217,7 @@ def lot_page(lot: Lot) -> LotPage:
             select(LotInput)
             .where(LotInput.input_lot_id == lot.id)
             .options(
-                joinedload(LotInput.output_lot)
-                .joinedload(Lot.product)
-                .joinedload(Product.producer)
+                joinedload(LotInput.output_lot).joinedload(Lot.product).joinedload(Product.producer)
             )
             .order_by(LotInput.id)
         )

@@ -137,9 +137,13 @@ def test_pending_ocop_shows_pending(client, make_lot, make_ocop):
 
 
 def test_inputs_link_both_ways_across_producers(client, make_product, make_producer, make_lot):
-    catch_producer = make_producer(name_vi="Tổ hợp tác đánh cá (demo)", name_en="Fishing group (demo)")
+    catch_producer = make_producer(
+        name_vi="Tổ hợp tác đánh cá (demo)", name_en="Fishing group (demo)"
+    )
     anchovies = make_product(
-        producer=catch_producer, name_vi="Cá cơm tươi", name_en="Fresh anchovies",
+        producer=catch_producer,
+        name_vi="Cá cơm tươi",
+        name_en="Fresh anchovies",
         gtin="09520123450014",
     )
     catch = make_lot(anchovies, "CC-2609")
@@ -150,7 +154,7 @@ def test_inputs_link_both_ways_across_producers(client, make_product, make_produ
     catch_html = client.get(lot_url(catch) + "?lang=en").get_data(as_text=True)
 
     assert "Made from" in sauce_html
-    assert f'href="/01/09520123450014/10/CC-2609"' in sauce_html
+    assert 'href="/01/09520123450014/10/CC-2609"' in sauce_html
     assert "Fishing group (demo)" in sauce_html
     assert "Used to make" in catch_html
     assert f'href="/01/{sauce.product.gtin}/10/NM-2609"' in catch_html

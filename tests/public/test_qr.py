@@ -29,9 +29,7 @@ def test_png_decodes_to_the_digital_link(client, make_lot):
     )
 
 
-def test_png_for_a_product_without_gtin_encodes_the_short_code_url(
-    client, make_product, make_lot
-):
+def test_png_for_a_product_without_gtin_encodes_the_short_code_url(client, make_product, make_lot):
     lot = make_lot(make_product(gtin=None))
     response = client.get(f"/t/{lot.public_code}/qr.png")
     assert decode_png(response.get_data()) == f"https://txng.example.vn/t/{lot.public_code}"
