@@ -40,8 +40,10 @@ def seed_demo_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from . import translate
     from .benchmark import benchmark_command
 
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(benchmark_command)
+    translate.init_app(app)

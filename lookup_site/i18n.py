@@ -9,7 +9,7 @@ from flask import Flask, current_app, request
 from flask_babel import format_decimal, get_locale, refresh
 
 from .extensions import babel
-from .vocabulary import step_label
+from .vocabulary import quantity_with_unit, step_label
 
 
 def select_locale() -> str:
@@ -83,5 +83,6 @@ def init_app(app: Flask) -> None:
         other_language=other_language,
         language_switch_url=language_switch_url,
         step_label=step_label,
+        quantity_with_unit=quantity_with_unit,
     )
     app.jinja_env.filters["decimalformat"] = format_decimal

@@ -26,7 +26,17 @@ def _identifier_message(error: identifiers.IdentifierError) -> str:
         if reason == "empty":
             return _("The product code (GTIN) is empty.")
         return _("A product code (GTIN) contains digits only.")
-    if isinstance(error, identifiers.InvalidLotCode | identifiers.InvalidSerial):
+    if isinstance(error, identifiers.InvalidSerial):
+        if reason == "charset":
+            return _(
+                "A serial number may not contain “%(char)s”. GS1 serial numbers use only "
+                "unaccented letters, digits and a few signs such as - . / _ (no spaces).",
+                char=params.get("char", ""),
+            )
+        if reason == "length":
+            return _("A serial number has at most %(max)s characters.", max=params.get("max", 20))
+        return _("The serial number is empty.")
+    if isinstance(error, identifiers.InvalidLotCode):
         if reason == "charset":
             return _(
                 "A lot code may not contain “%(char)s”. GS1 lot codes use only unaccented "
@@ -40,8 +50,8 @@ def _identifier_message(error: identifiers.IdentifierError) -> str:
         return _("A location number (GLN) has 13 digits with a valid check digit.")
     if isinstance(error, identifiers.InvalidPublicCode):
         return _(
-            "A short code has 8 letters and digits, as printed under the QR code "
-            "(for example K7QM-4XZ2)."
+            "A short code has 8 characters (letters and digits), as printed under the "
+            "QR code, for example K7QM-4XZ2."
         )
     if isinstance(error, identifiers.InvalidElementString):
         return _(
@@ -60,7 +70,7 @@ def describe(error: Exception) -> str:
     if isinstance(error, errors.UnrecognisedLookup):
         return _(
             "We could not recognise this code. Enter the short code printed under the QR "
-            "code, the scanned address, or a GS1 code such as (01)…(10)…."
+            "code, the scanned address, or a GS1 code such as (01)09520123450007(10)LOT1."
         )
     if isinstance(error, errors.ProductNotFound):
         return _("No product with this code is registered on this site.")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from flask_babel import format_decimal, ngettext
 from flask_babel import lazy_gettext as _l
 
 CBV_BIZSTEP = "https://ref.gs1.org/cbv/BizStep-"
@@ -59,3 +61,32 @@ STEPS: dict[str, Step] = {
 def step_label(key: str):
     step = STEPS.get(key)
     return step.label if step else key
+
+
+# Units are stored as these keys and shown in the visitor's language. Metric
+# symbols read the same everywhere; counted units need a translated plural.
+METRIC_UNITS = ("kg", "g", "t", "l", "ml")
+COUNTED_UNITS = {
+    "bottle": lambda n, q: ngettext("%(quantity)s bottle", "%(quantity)s bottles", n, quantity=q),
+    "jar": lambda n, q: ngettext("%(quantity)s jar", "%(quantity)s jars", n, quantity=q),
+    "box": lambda n, q: ngettext("%(quantity)s box", "%(quantity)s boxes", n, quantity=q),
+    "bag": lambda n, q: ngettext("%(quantity)s bag", "%(quantity)s bags", n, quantity=q),
+    "pack": lambda n, q: ngettext("%(quantity)s pack", "%(quantity)s packs", n, quantity=q),
+    "tray": lambda n, q: ngettext("%(quantity)s tray", "%(quantity)s trays", n, quantity=q),
+    "piece": lambda n, q: ngettext("%(quantity)s piece", "%(quantity)s pieces", n, quantity=q),
+    "egg": lambda n, q: ngettext("%(quantity)s egg", "%(quantity)s eggs", n, quantity=q),
+    "bunch": lambda n, q: ngettext("%(quantity)s bunch", "%(quantity)s bunches", n, quantity=q),
+}
+UNITS = (*METRIC_UNITS, *COUNTED_UNITS)
+
+
+def quantity_with_unit(quantity: Decimal | int | None, unit: str | None) -> str:
+    """Format a quantity and its unit in the active locale: "1.200 chai", "1,200 bottles"."""
+    if quantity is None:
+        return ""
+    formatted = format_decimal(quantity)
+    counted = COUNTED_UNITS.get(unit or "")
+    if counted is not None:
+        whole = int(quantity) if quantity == int(quantity) else 2  # 1.5 bottles is plural
+        return counted(whole, formatted)
+    return f"{formatted} {unit}" if unit else formatted

@@ -131,7 +131,7 @@ def make_lot(db, make_product):
             production_date=date(2026, 9, 1),
             best_before=date(2028, 9, 1),
             quantity=Decimal("1200"),
-            quantity_unit="bottles",
+            quantity_unit="bottle",
         )
         fields.update(overrides)
         return lot_service.create_lot(product or make_product(), code, **fields)

@@ -46,6 +46,8 @@ def test_downgrade_to_base_removes_everything(database_url):
 def test_init_db_command(database_url):
     app = fresh_app(database_url)
     result = app.test_cli_runner().invoke(args=["init-db"])
+    with app.app_context():
+        db.engine.dispose()
     assert result.exit_code == 0, result.output
     engine = create_engine(database_url)
     assert "lot" in inspect(engine).get_table_names()

@@ -55,7 +55,7 @@ def test_lookup_of_a_gtin_finds_the_product(client, make_lot, typed):
         ("12345", 400, "8, 12, 13 or 14 digits"),
         ("(01)09520123450007(10)LÔ 1", 400, "could not be read"),
         ("https://example.com/not/a/link", 400, "not a valid GS1 Digital Link"),
-        ("ABC", 400, "8 letters and digits"),
+        ("ABC", 400, "8 characters (letters and digits)"),
         ("ZZZZZZZZ", 404, "not registered"),
         ("(01)09520123450007(10)OTHER", 404, "not registered"),
     ],

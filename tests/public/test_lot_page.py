@@ -254,3 +254,12 @@ def test_lot_page_is_small(client, make_lot, make_event, make_ocop):
     with client.get("/static/site.css") as response:
         css = response.get_data()
     assert len(html) + len(css) < 30 * 1024
+
+
+def test_numbers_and_units_follow_the_visitors_locale(client, make_lot):
+    lot = make_lot()
+    vi = client.get(lot_url(lot)).get_data(as_text=True)
+    en = client.get(lot_url(lot) + "?lang=en").get_data(as_text=True)
+    assert "1.200 chai" in vi
+    assert "1,200 bottles" in en
+    assert "500 ml" in vi and "500 ml" in en

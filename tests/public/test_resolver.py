@@ -100,7 +100,7 @@ def test_unknown_well_formed_codes_answer_404(client, path):
 def test_malformed_short_code_answers_400(client):
     response = client.get("/t/ABC?lang=en")
     assert response.status_code == 400
-    assert "8 letters and digits" in response.get_data(as_text=True)
+    assert "8 characters (letters and digits)" in response.get_data(as_text=True)
 
 
 def test_unknown_page_is_a_friendly_404(client):
