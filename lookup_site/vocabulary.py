@@ -76,6 +76,11 @@ COUNTED_UNITS = {
     "piece": lambda n, q: ngettext("%(quantity)s piece", "%(quantity)s pieces", n, quantity=q),
     "egg": lambda n, q: ngettext("%(quantity)s egg", "%(quantity)s eggs", n, quantity=q),
     "bunch": lambda n, q: ngettext("%(quantity)s bunch", "%(quantity)s bunches", n, quantity=q),
+    "can": lambda n, q: ngettext("%(quantity)s can", "%(quantity)s cans", n, quantity=q),
+    "sack": lambda n, q: ngettext("%(quantity)s sack", "%(quantity)s sacks", n, quantity=q),
+    "carton": lambda n, q: ngettext("%(quantity)s carton", "%(quantity)s cartons", n, quantity=q),
+    "roll": lambda n, q: ngettext("%(quantity)s roll", "%(quantity)s rolls", n, quantity=q),
+    "set": lambda n, q: ngettext("%(quantity)s set", "%(quantity)s sets", n, quantity=q),
 }
 UNITS = (*METRIC_UNITS, *COUNTED_UNITS)
 
