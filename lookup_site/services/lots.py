@@ -187,6 +187,18 @@ class LotPage:
         return self.lot.is_expired(self.today)
 
 
+def _links(condition, other_side) -> list[LotInput]:
+    """Load lot links with the lot at the other end, its product and producer, in one query."""
+    return list(
+        db.session.scalars(
+            select(LotInput)
+            .where(condition)
+            .options(joinedload(other_side).joinedload(Lot.product).joinedload(Product.producer))
+            .order_by(LotInput.id)
+        )
+    )
+
+
 def lot_page(lot: Lot) -> LotPage:
     """Load the lot page's data; lot must come with its product and producer loaded."""
     product, producer = lot.product, lot.product.producer
@@ -202,26 +214,8 @@ def lot_page(lot: Lot) -> LotPage:
             .order_by(Certification.kind, Certification.issued_on.desc())
         )
     )
-    inputs = list(
-        db.session.scalars(
-            select(LotInput)
-            .where(LotInput.output_lot_id == lot.id)
-            .options(
-                joinedload(LotInput.input_lot).joinedload(Lot.product).joinedload(Product.producer)
-            )
-            .order_by(LotInput.id)
-        )
-    )
-    used_in = list(
-        db.session.scalars(
-            select(LotInput)
-            .where(LotInput.input_lot_id == lot.id)
-            .options(
-                joinedload(LotInput.output_lot).joinedload(Lot.product).joinedload(Product.producer)
-            )
-            .order_by(LotInput.id)
-        )
-    )
+    inputs = _links(LotInput.output_lot_id == lot.id, LotInput.input_lot)
+    used_in = _links(LotInput.input_lot_id == lot.id, LotInput.output_lot)
     events = list(
         db.session.scalars(select(Event).where(Event.lot_id == lot.id).order_by(Event.sequence))
     )
