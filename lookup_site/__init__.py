@@ -34,18 +34,29 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from . import database, i18n
-    from .extensions import db, migrate
+    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .services.accounts import load_user
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(paths.PACKAGE_DIR / "migrations"))
     database.init_app(app)
     i18n.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = i18n.LOGIN_MESSAGE
+    login_manager.user_loader(load_user)
 
 
 def register_blueprints(app: Flask) -> None:
+    from .auth import bp as auth_bp
+    from .producer import bp as producer_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(producer_bp, url_prefix="/producer")
 
 
 def register_errorhandlers(app: Flask) -> None:

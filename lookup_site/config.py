@@ -29,6 +29,17 @@ class DefaultConfig:
     SITE_NAME = "TXNG"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     JSON_SORT_KEYS = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A phone form may stay open a long while in a shed: the token lives as long as the session.
+    WTF_CSRF_TIME_LIMIT = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    # Failed sign-ins allowed per e-mail address and client before a pause.
+    LOGIN_THROTTLE = "5 per 15 minutes"
+    UPLOAD_FOLDER: str | None = None  # default: <instance>/uploads
 
 
 ENVIRONMENT_KEYS = {
@@ -36,6 +47,8 @@ ENVIRONMENT_KEYS = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
     "REPORT_EMAIL": "REPORT_EMAIL",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "UPLOAD_FOLDER": "UPLOAD_FOLDER",
 }
 
 
@@ -58,6 +71,12 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     app.config["PUBLIC_BASE_URL"] = app.config["PUBLIC_BASE_URL"].rstrip("/")
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    if not (app.debug or app.testing):
+        # Outside development, cookies travel over HTTPS only.
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
     if not (app.debug or app.testing) and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import force_locale
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from . import errors, identifiers
@@ -17,6 +18,8 @@ def _wants_json() -> bool:
 
 
 def _render(status: int, kind: str, error: Exception | None):
+    if kind == "not_found" and request.blueprint not in (None, "public"):
+        kind = "missing"  # a workspace page: no "this code is not registered" advice
     message = describe(error) if error is not None else None
     other = other_language()
     with force_locale(other):
@@ -55,9 +58,20 @@ def handle_identifier_error(error: identifiers.IdentifierError):
 
 
 def handle_http_error(error: HTTPException):
-    kinds = {404: "not_found", 400: "bad_request", 405: "method_not_allowed"}
+    kinds = {
+        400: "bad_request",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+        429: "too_many_requests",
+    }
     status = error.code or 500
     return _render(status, kinds.get(status, "error"), None)
+
+
+def handle_csrf_error(error: CSRFError):
+    return _render(400, "csrf", None)
 
 
 def handle_unexpected(error: Exception):
@@ -70,5 +84,6 @@ def handle_unexpected(error: Exception):
 def init_app(app: Flask) -> None:
     app.register_error_handler(errors.DomainError, handle_domain_error)
     app.register_error_handler(identifiers.IdentifierError, handle_identifier_error)
+    app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -7,9 +7,12 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, request
 from flask_babel import format_decimal, get_locale, refresh
+from flask_babel import lazy_gettext as _l
 
 from .extensions import babel
 from .vocabulary import quantity_with_unit, step_label
+
+LOGIN_MESSAGE = _l("Please sign in to open this page.")
 
 
 def select_locale() -> str:

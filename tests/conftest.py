@@ -20,7 +20,10 @@ from lookup_site.models import (
     OcopGroup,
     Producer,
     Product,
+    Role,
+    User,
 )
+from lookup_site.services import accounts
 from lookup_site.services import lots as lot_service
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -46,15 +49,21 @@ def database_url(tmp_path):
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "PUBLIC_BASE_URL": "https://txng.example.vn",
-            "SECRET_KEY": "test",
-        }
-    )
+def app_config(database_url, tmp_path) -> dict:
+    """The test configuration; CSRF is checked by its own tests (see csrf_client)."""
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PUBLIC_BASE_URL": "https://txng.example.vn",
+        "SECRET_KEY": "test",
+        "WTF_CSRF_ENABLED": False,
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
     with app.app_context():
         _db.create_all()
         yield app
@@ -70,6 +79,36 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(db, make_producer):
+    def make(role: Role = Role.PRODUCER, producer: Producer | None = None, **overrides) -> User:
+        if role is Role.PRODUCER and producer is None:
+            producer = make_producer()
+        fields = dict(
+            email=f"{role.value}-{uuid.uuid4().hex[:8]}@example.vn",
+            password="correct horse battery",
+            role=role,
+            producer=producer,
+        )
+        fields.update(overrides)
+        return accounts.create_user(**fields)
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in on the test client without going through the form."""
+
+    def sign_in(user: User) -> User:
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return sign_in
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
@@ -28,6 +28,7 @@ from ..models.certification import add_months
 from ..services import lots as lot_service
 from ..services.clock import local_today
 from . import catalogue as cat
+from .accounts import DemoLogin, ensure_demo_logins
 from .catalogue import DiaryStep, FacilitySpec, InputLink, Kind, ProductSpec
 
 # Diary times are written as Vietnamese wall-clock times: UTC+07:00, no daylight saving.
@@ -48,6 +49,7 @@ class DemoSummary:
     lots: int
     events: int
     example_lot: Lot
+    logins: list[DemoLogin] = field(default_factory=list)
 
 
 def load_demo() -> DemoSummary:
@@ -61,7 +63,8 @@ def load_demo() -> DemoSummary:
     else:
         example = _find_example_lot()
     producers, products, lots, events = _count_demo()
-    return DemoSummary(present is None, producers, products, lots, events, example)
+    logins = ensure_demo_logins(example.product.producer)
+    return DemoSummary(present is None, producers, products, lots, events, example, logins)
 
 
 def gtin_of(facility_number: int, item: int) -> str:

@@ -3,9 +3,11 @@
 from .certification import Certification, CertificationKind, CertificationStatus, GrantingLevel
 from .event import Event
 from .lot import Lot, LotInput, LotStatus
+from .media import EventPhoto, MediaFile, MediaKind
 from .producer import LegalForm, Producer
 from .product import OcopGroup, Product
 from .programme import BatchEntry, BatchEntryStatus, ProgrammeBatch
+from .user import Role, User
 
 __all__ = [
     "BatchEntry",
@@ -14,13 +16,18 @@ __all__ = [
     "CertificationKind",
     "CertificationStatus",
     "Event",
+    "EventPhoto",
     "GrantingLevel",
     "LegalForm",
     "Lot",
     "LotInput",
     "LotStatus",
+    "MediaFile",
+    "MediaKind",
     "OcopGroup",
     "Producer",
     "Product",
     "ProgrammeBatch",
+    "Role",
+    "User",
 ]

@@ -11,6 +11,7 @@ from ..extensions import db
 from .base import enum_column, utcnow
 
 if TYPE_CHECKING:
+    from .media import MediaFile
     from .producer import Producer
     from .product import Product
 
@@ -78,10 +79,13 @@ class Certification(db.Model):
     valid_until: Mapped[date | None] = mapped_column(Date)
     revoked_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    # A scan of the certificate (PDF or image).
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("media_file.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     product: Mapped[Product | None] = relationship(back_populates="certifications")
     producer: Mapped[Producer | None] = relationship(back_populates="certifications")
+    document: Mapped[MediaFile | None] = relationship()
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

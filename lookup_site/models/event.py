@@ -12,6 +12,7 @@ from .base import utcnow
 
 if TYPE_CHECKING:
     from .lot import Lot
+    from .media import EventPhoto
 
 
 def new_event_uuid() -> str:
@@ -53,6 +54,7 @@ class Event(db.Model):
 
     lot: Mapped[Lot] = relationship(back_populates="events", foreign_keys=[lot_id])
     corrects: Mapped[Event | None] = relationship(remote_side=[id])
+    photos: Mapped[list[EventPhoto]] = relationship(order_by="EventPhoto.id")
 
     def __repr__(self) -> str:
         return f"<Event {self.id} lot={self.lot_id} #{self.sequence} {self.step}>"

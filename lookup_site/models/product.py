@@ -14,6 +14,7 @@ from .base import enum_column, utcnow
 if TYPE_CHECKING:
     from .certification import Certification
     from .lot import Lot
+    from .media import MediaFile
     from .producer import Producer
 
 
@@ -42,7 +43,9 @@ class Product(db.Model):
     gtin: Mapped[str | None] = mapped_column(String(14), unique=True)
     net_content: Mapped[Decimal | None] = mapped_column(Numeric(12, 3))
     net_content_unit: Mapped[str | None] = mapped_column(String(20))
+    # A path under static/ (the demo's pictograms) or an uploaded photo (image_media).
     image: Mapped[str | None] = mapped_column(String(300))
+    image_media_id: Mapped[int | None] = mapped_column(ForeignKey("media_file.id"))
     standards: Mapped[str | None] = mapped_column(String(300))
     brand: Mapped[str | None] = mapped_column(String(200))
     shelf_life_days: Mapped[int | None]
@@ -50,6 +53,7 @@ class Product(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     producer: Mapped[Producer] = relationship(back_populates="products")
+    image_media: Mapped[MediaFile | None] = relationship()
     lots: Mapped[list[Lot]] = relationship(back_populates="product", order_by="Lot.id")
     certifications: Mapped[list[Certification]] = relationship(back_populates="product")
 

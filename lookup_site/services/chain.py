@@ -38,6 +38,8 @@ def canonical_payload(event: Event, lot_public_code: str, corrects_uuid: str | N
         "recorded_at": _utc_iso(event.recorded_at),
         "recorded_by": event.recorded_by,
         "corrects": corrects_uuid,
+        # Photos are vouched for by their content, so a swapped file shows too.
+        "photos": [photo.media.sha256 for photo in event.photos],
         "previous_hash": event.previous_hash,
     }
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

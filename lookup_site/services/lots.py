@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import identifiers
 from ..errors import DuplicateLotCode, InvalidCorrection, LotNotFound
@@ -16,8 +17,10 @@ from ..extensions import db
 from ..models import (
     Certification,
     Event,
+    EventPhoto,
     Lot,
     LotInput,
+    MediaFile,
     Producer,
     Product,
 )
@@ -87,6 +90,7 @@ def append_event(
     recorded_by: str | None = None,
     recorded_at: datetime | None = None,
     corrects: Event | None = None,
+    photos: Sequence[MediaFile] = (),
 ) -> Event:
     """Append an event to the lot's chain; published events are never changed."""
     if step not in STEPS:
@@ -121,6 +125,7 @@ def append_event(
         previous_hash=previous_hash,
         hash="",
     )
+    event.photos = [EventPhoto(media=media) for media in photos]
     event.recorded_at = as_utc(recorded_at) if recorded_at else utcnow()
     # The hash covers the uuid, so it is set now rather than by the column default at flush.
     event.uuid = new_event_uuid()
@@ -217,7 +222,12 @@ def lot_page(lot: Lot) -> LotPage:
     inputs = _links(LotInput.output_lot_id == lot.id, LotInput.input_lot)
     used_in = _links(LotInput.input_lot_id == lot.id, LotInput.output_lot)
     events = list(
-        db.session.scalars(select(Event).where(Event.lot_id == lot.id).order_by(Event.sequence))
+        db.session.scalars(
+            select(Event)
+            .where(Event.lot_id == lot.id)
+            .options(selectinload(Event.photos).joinedload(EventPhoto.media))
+            .order_by(Event.sequence)
+        )
     )
     events_by_id = {event.id: event for event in events}
     corrected_by: dict[int, list[Event]] = {}

@@ -242,7 +242,7 @@ def test_lot_page_queries_are_bounded_whatever_the_number_of_events(
     db.session.commit()
 
     small_count, big_count = count_queries(small), count_queries(big)
-    assert small_count == big_count <= 5, (small_count, big_count)
+    assert small_count == big_count <= 6, (small_count, big_count)
 
 
 def test_lot_page_is_small(client, make_lot, make_event, make_ocop):
