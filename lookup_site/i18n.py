@@ -6,13 +6,63 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, request
-from flask_babel import format_decimal, get_locale, refresh
+from flask_babel import format_decimal, get_locale, get_translations, refresh
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 
 from .extensions import babel
 from .vocabulary import quantity_with_unit, step_label
 
 LOGIN_MESSAGE = _l("Please sign in to open this page.")
+
+# WTForms ships no Vietnamese catalogue: its built-in messages are translated in
+# ours instead (listed here so that extraction finds them).
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Not a valid date value."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid time value."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+    _l("Not a valid integer value."),
+    _l("Invalid email address."),
+    _l("Invalid URL."),
+    _l("Invalid input."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("Date must be at least %(min)s."),
+    _l("Date must be at most %(max)s."),
+    _l("Date must be between %(min)s and %(max)s."),
+    _ln(
+        "Field must be at least %(min)d character long.",
+        "Field must be at least %(min)d characters long.",
+        1,
+    ),
+    _ln(
+        "Field cannot be longer than %(max)d character.",
+        "Field cannot be longer than %(max)d characters.",
+        1,
+    ),
+    _ln(
+        "Field must be exactly %(max)d character long.",
+        "Field must be exactly %(max)d characters long.",
+        1,
+    ),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _ln(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        1,
+    ),
+)
+
+
+def use_our_catalogue_for_forms() -> None:
+    """Point Flask-WTF at this site's catalogue, where WTForms' messages are translated."""
+    request.wtforms_translations = get_translations()
 
 
 def select_locale() -> str:
@@ -78,6 +128,7 @@ def init_app(app: Flask) -> None:
     # Flask-Babel caches the locale on g, which outlives a request when an app
     # context is already pushed (CLI tasks, tests): choose afresh every time.
     app.before_request(refresh)
+    app.before_request(use_our_catalogue_for_forms)
     app.after_request(remember_language)
     app.jinja_env.globals.update(
         localized=localized,

@@ -10,6 +10,10 @@ from . import errors, identifiers
 def _identifier_message(error: identifiers.IdentifierError) -> str:
     params = {"value": error.value, **error.params}
     reason = error.reason
+    if reason == "check_digit" and params.get("ai") == "01" and "ai_value" in params:
+        # A GTIN inside a longer code: explain it as the GTIN it is.
+        params["value"] = params["ai_value"]
+        error = identifiers.InvalidGTIN("check_digit", params["value"], params)
     if isinstance(error, identifiers.InvalidGTIN):
         if reason == "check_digit":
             return _(
@@ -80,4 +84,35 @@ def describe(error: Exception) -> str:
         return _("This code is not registered on this site.")
     if isinstance(error, errors.DuplicateLotCode):
         return _("This product already has a lot with that code.")
+    diary_message = _diary_message(error)
+    if diary_message:
+        return diary_message
     return _("The request could not be processed.")
+
+
+def _diary_message(error: Exception) -> str | None:
+    from .services import diary
+
+    if isinstance(error, diary.LotLocked):
+        return _(
+            "Diary entries are already published for this lot, so its details can no longer "
+            "change. Record a correction in the diary instead."
+        )
+    if isinstance(error, diary.RecallIsFinal):
+        return _("A recalled lot stays recalled. Register a new lot for new goods.")
+    if isinstance(error, diary.ReasonRequired):
+        return _("Give the reason shoppers will read, in Vietnamese or English.")
+    if isinstance(error, diary.EventInFuture):
+        return _("The time of the entry is in the future. Check the date and time.")
+    if isinstance(error, diary.InputAlreadyDeclared):
+        return _("That lot is already listed as an input of this lot.")
+    if isinstance(error, diary.NothingToRepeat):
+        return _("There is no diary entry to repeat yet.")
+    if isinstance(error, diary.NoLotsChosen):
+        return _("Choose at least one lot.")
+    if isinstance(error, diary.DatesOutOfOrder):
+        return _(
+            "The dates are out of order: production comes first, then packing and the "
+            "best-before date."
+        )
+    return None

@@ -95,3 +95,17 @@ def quantity_with_unit(quantity: Decimal | int | None, unit: str | None) -> str:
         whole = int(quantity) if quantity == int(quantity) else 2  # 1.5 bottles is plural
         return counted(whole, formatted)
     return f"{formatted} {unit}" if unit else formatted
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    """(key, label) pairs for a unit picker, labels in the active language."""
+    choices = [("", "—")]
+    for key in UNITS:
+        counted = COUNTED_UNITS.get(key)
+        choices.append((key, counted(1, "").strip() if counted else key))
+    return choices
+
+
+def step_choices() -> list[tuple[str, str]]:
+    """(key, label) pairs for the diary's step picker, in vocabulary order."""
+    return [(key, str(step.label)) for key, step in STEPS.items()]

@@ -1,4 +1,8 @@
-"""Fixtures: an app on a fresh database (SQLite by default, PostgreSQL when asked)."""
+"""Fixtures: an app on a fresh database (SQLite by default, PostgreSQL when asked).
+
+The make_* factories commit, as the workspace's own forms do: a view that rolls
+back after refusing bad input must not take the test's data with it.
+"""
 
 from __future__ import annotations
 
@@ -93,7 +97,9 @@ def make_user(db, make_producer):
             producer=producer,
         )
         fields.update(overrides)
-        return accounts.create_user(**fields)
+        user = accounts.create_user(**fields)
+        db.session.commit()
+        return user
 
     return make
 
@@ -133,7 +139,7 @@ def make_producer(db):
         fields.update(overrides)
         producer = Producer(**fields)
         db.session.add(producer)
-        db.session.flush()
+        db.session.commit()
         return producer
 
     return make
@@ -157,7 +163,7 @@ def make_product(db, make_producer):
             fields["producer"] = make_producer()
         product = Product(**fields)
         db.session.add(product)
-        db.session.flush()
+        db.session.commit()
         return product
 
     return make
@@ -173,7 +179,9 @@ def make_lot(db, make_product):
             quantity_unit="bottle",
         )
         fields.update(overrides)
-        return lot_service.create_lot(product or make_product(), code, **fields)
+        lot = lot_service.create_lot(product or make_product(), code, **fields)
+        db.session.commit()
+        return lot
 
     return make
 
@@ -189,7 +197,9 @@ def make_event(db):
             notes_en="Bottled in 500 ml",
         )
         fields.update(overrides)
-        return lot_service.append_event(lot, step=step, **fields)
+        event = lot_service.append_event(lot, step=step, **fields)
+        db.session.commit()
+        return event
 
     return make
 
@@ -209,7 +219,13 @@ def make_ocop(db):
         fields.update(overrides)
         certification = Certification(**fields)
         db.session.add(certification)
-        db.session.flush()
+        db.session.commit()
         return certification
 
     return make
+
+
+@pytest.fixture
+def producer_user(make_user, login):
+    """A signed-in producer user; their facility is producer_user.producer."""
+    return login(make_user(Role.PRODUCER, display_name="Lê Thị Mai"))

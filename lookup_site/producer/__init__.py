@@ -38,4 +38,4 @@ def require_producer() -> None:
     """Refuse the whole workspace to anyone but a producer user."""
 
 
-from . import views  # noqa: E402,F401
+from . import diary, lots, views  # noqa: E402,F401
