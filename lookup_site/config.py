@@ -73,8 +73,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config["PUBLIC_BASE_URL"] = app.config["PUBLIC_BASE_URL"].rstrip("/")
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
-    if not (app.debug or app.testing):
-        # Outside development, cookies travel over HTTPS only.
+    if app.config["PUBLIC_BASE_URL"].startswith("https://") and not app.debug:
+        # The site is served over HTTPS: sign-in cookies must never travel without it.
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
 

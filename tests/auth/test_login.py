@@ -134,12 +134,21 @@ def test_forms_with_the_csrf_token_are_accepted(csrf_client):
     assert response.status_code == 302
 
 
-def test_session_cookies_are_secure_outside_development(monkeypatch, tmp_path):
+def test_session_cookies_are_secure_when_the_site_is_served_over_https(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://txng.example.vn")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_a_local_http_demo_can_still_sign_in(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+    assert app.config["SESSION_COOKIE_SECURE"] is False
 
 
 @pytest.mark.parametrize("role", [Role.INSPECTOR, Role.ADMIN])
