@@ -51,12 +51,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
+    from .media import bp as media_bp
     from .producer import bp as producer_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(producer_bp, url_prefix="/producer")
+    app.register_blueprint(media_bp, url_prefix="/media")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -86,9 +86,11 @@ CLI_ACCOUNT_ERRORS = {
 def init_app(app: Flask) -> None:
     from . import translate
     from .benchmark import benchmark_command
+    from .labels_benchmark import init_app as init_labels_benchmark
 
     app.cli.add_command(init_db_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(benchmark_command)
     translate.init_app(app)
+    init_labels_benchmark(app)

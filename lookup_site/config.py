@@ -27,7 +27,11 @@ class DefaultConfig:
     LANGUAGE_COOKIE = "lang"
     REPORT_EMAIL = "txng@example.org"
     SITE_NAME = "TXNG"
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # A diary entry may carry a few phone photos; each file has its own limit below.
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    MAX_IMAGE_BYTES = 8 * 1024 * 1024
+    MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+    MAX_IMAGE_PIXELS = 40_000_000
     JSON_SORT_KEYS = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

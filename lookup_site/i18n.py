@@ -117,9 +117,10 @@ def remember_language(response):
     cookie = current_app.config["LANGUAGE_COOKIE"]
     if choice in current_app.config["LANGUAGES"] and request.cookies.get(cookie) != choice:
         response.set_cookie(cookie, choice, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
-    # Pages differ by language negotiation: tell shared caches.
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
+    # Pages differ by language negotiation: tell shared caches. Files do not.
+    if request.endpoint != "static" and request.blueprint != "media":
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
     return response
 
 

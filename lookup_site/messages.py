@@ -69,6 +69,9 @@ def describe(error: Exception) -> str:
     """Return a sentence a shopper understands, in the active language."""
     if isinstance(error, identifiers.IdentifierError):
         return _identifier_message(error)
+    media_message = _media_message(error)
+    if media_message:
+        return media_message
     if isinstance(error, errors.EmptyLookup):
         return _("Enter the code printed under the QR code, or paste the address you scanned.")
     if isinstance(error, errors.UnrecognisedLookup):
@@ -82,6 +85,9 @@ def describe(error: Exception) -> str:
         return _("This producer is not registered on this site.")
     if isinstance(error, errors.NotFound):
         return _("This code is not registered on this site.")
+    field_message = getattr(error, "message", None)
+    if isinstance(error, errors.InvalidInput) and isinstance(field_message, str):
+        return field_message  # a service's own explanation for one form field
     if isinstance(error, errors.DuplicateLotCode):
         return _("This product already has a lot with that code.")
     diary_message = _diary_message(error)
@@ -116,3 +122,32 @@ def _diary_message(error: Exception) -> str | None:
             "best-before date."
         )
     return None
+
+
+def _media_message(error: Exception) -> str | None:
+    from .services import media
+
+    if isinstance(error, media.MediaNotFound):
+        return _("This file does not exist, or it is not available to you.")
+    if not isinstance(error, media.MediaError):
+        return None
+    if isinstance(error, media.UnsupportedMediaType):
+        if error.params.get("document"):
+            return _("Upload the document as a PDF file or as a photo (JPEG, PNG or WebP).")
+        return _("Upload a photo in JPEG, PNG or WebP format.")
+    if isinstance(error, media.MediaTooLarge):
+        return _(
+            "The file is larger than %(limit)s MB. Choose a smaller file.",
+            limit=error.params.get("limit_mb", "?"),
+        )
+    if isinstance(error, media.TooManyPixels):
+        return _(
+            "The picture is too big: at most %(limit)s megapixels. Take it at a lower "
+            "resolution or shrink it first.",
+            limit=error.params.get("limit_mp", "?"),
+        )
+    if isinstance(error, media.EmptyUpload):
+        return _("The file is empty.")
+    if isinstance(error, media.EncryptedDocument):
+        return _("This PDF is protected by a password. Upload a copy without a password.")
+    return _("The file could not be read: it may be damaged or incomplete. Try again.")

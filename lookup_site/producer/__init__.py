@@ -5,7 +5,7 @@ each request), and every object is looked up through the signed-in user's
 facility, so another producer's id answers 404.
 """
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request
 from flask_babel import lazy_gettext as _l
 
 from ..auth.access import role_required
@@ -13,21 +13,37 @@ from ..models import Role
 
 bp = Blueprint("producer", __name__)
 
+# (the menu entry's endpoint, its label, endpoint prefixes of the pages in its section)
 NAVIGATION = (
-    ("producer.dashboard", _l("Overview")),
-    ("producer.products", _l("Products")),
-    ("producer.lots", _l("Lots")),
-    ("producer.imports", _l("Import")),
-    ("producer.facility", _l("Facility")),
-)
+    ("producer.dashboard", _l("Overview"), ("producer.dashboard",)),
+    (
+        "producer.products",
+        _l("Products"),
+        ("producer.product", "producer.new_product", "producer.edit_product",
+         "producer.new_certification", "producer.edit_certification"),
+    ),
+    (
+        "producer.lots",
+        _l("Lots"),
+        ("producer.lot", "producer.new_lot", "producer.edit_lot", "producer.new_event",
+         "producer.repeat_event", "producer.add_input"),
+    ),
+    ("producer.imports", _l("Import"), ("producer.import",)),
+    ("producer.facility", _l("Facility"), ("producer.facility",)),
+)  # fmt: skip
 
 
 @bp.context_processor
 def navigation() -> dict:
-    """The workspace menu: the sections this deployment has."""
+    """The workspace menu: the sections this deployment has, the current one marked."""
     endpoints = current_app.view_functions
+    here = request.endpoint or ""
     return {
-        "workspace_nav": [(e, label) for e, label in NAVIGATION if e in endpoints],
+        "workspace_nav": [
+            (endpoint, label, here.startswith(prefixes))
+            for endpoint, label, prefixes in NAVIGATION
+            if endpoint in endpoints
+        ],
         "workspace_views": endpoints,
     }
 
@@ -38,4 +54,4 @@ def require_producer() -> None:
     """Refuse the whole workspace to anyone but a producer user."""
 
 
-from . import diary, lots, views  # noqa: E402,F401
+from . import diary, facility, labels, lots, products, views  # noqa: E402,F401

@@ -41,7 +41,9 @@ class ProductPage:
 
 def find_product_by_gtin(gtin14: str) -> Product:
     product = db.session.scalar(
-        select(Product).where(Product.gtin == gtin14).options(joinedload(Product.producer))
+        select(Product)
+        .where(Product.gtin == gtin14)
+        .options(joinedload(Product.producer), joinedload(Product.image_media))
     )
     if product is None:
         raise ProductNotFound(f"No product with GTIN {gtin14}", gtin=gtin14)

@@ -129,7 +129,9 @@ def append_event(
     event.recorded_at = as_utc(recorded_at) if recorded_at else utcnow()
     # The hash covers the uuid, so it is set now rather than by the column default at flush.
     event.uuid = new_event_uuid()
-    event.hash = chain.event_hash(event, lot.public_code, corrects.uuid if corrects else None)
+    # Reading the photos' hashes must not flush the half-built event.
+    with db.session.no_autoflush:
+        event.hash = chain.event_hash(event, lot.public_code, corrects.uuid if corrects else None)
     db.session.add(event)
     try:
         db.session.flush()
@@ -144,7 +146,10 @@ def find_lot(gtin14: str, code: str) -> Lot:
         select(Lot)
         .join(Lot.product)
         .where(Product.gtin == gtin14, Lot.code == code)
-        .options(joinedload(Lot.product).joinedload(Product.producer))
+        .options(
+            joinedload(Lot.product).joinedload(Product.producer),
+            joinedload(Lot.product).joinedload(Product.image_media),
+        )
     )
     if lot is None:
         raise LotNotFound(f"No lot {code} of GTIN {gtin14}", gtin=gtin14, code=code)
@@ -155,7 +160,10 @@ def find_lot_by_public_code(public_code: str) -> Lot:
     lot = db.session.scalar(
         select(Lot)
         .where(Lot.public_code == public_code)
-        .options(joinedload(Lot.product).joinedload(Product.producer))
+        .options(
+            joinedload(Lot.product).joinedload(Product.producer),
+            joinedload(Lot.product).joinedload(Product.image_media),
+        )
     )
     if lot is None:
         raise LotNotFound(f"No lot with public code {public_code}", code=public_code)
