@@ -172,3 +172,62 @@ def test_another_producers_events_and_lots_are_not_found(
     )
     assert response.status_code in (200, 404)
     assert event_count(db) == before + 1  # only the make_event above
+
+
+def phone_photo() -> tuple:
+    """A JPEG as a phone takes it: with GPS coordinates in its EXIF."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (640, 480), (30, 120, 60))
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (20.0, 47.0, 0.0), 3: "E", 4: (106.0, 54.0, 0.0)}
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    buffer.seek(0)
+    return buffer, "IMG_0001.jpg"
+
+
+def test_an_entry_with_a_photo_is_sealed_and_shown_without_gps(client, db, product, make_lot):
+    import io
+
+    from PIL import Image
+
+    from lookup_site.models import EventPhoto
+
+    lot = make_lot(product)
+    response = client.post(
+        f"/producer/lots/{lot.id}/events/new",
+        data={**entry(), "photos": [phone_photo()]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    photo = db.session.scalar(select(EventPhoto))
+    event = db.session.scalar(select(Event))
+    assert photo.event_id == event.id
+    assert chain.verify_chain([event], lot.public_code)
+    public = client.get(f"/01/{product.gtin}/10/{lot.code}").get_data(as_text=True)
+    assert f"/media/{photo.media_id}/thumb" in public
+    served = client.get(f"/media/{photo.media_id}/full")
+    assert served.status_code == 200
+    assert not Image.open(io.BytesIO(served.get_data())).getexif()
+    served.close()
+    photo.media.sha256 = "0" * 64  # a swapped file no longer matches the sealed entry
+    assert not chain.verify_chain([event], lot.public_code)
+
+
+def test_a_photo_that_is_not_an_image_is_refused_and_nothing_published(
+    client, db, product, make_lot
+):
+    import io
+
+    lot = make_lot(product)
+    response = client.post(
+        f"/producer/lots/{lot.id}/events/new?lang=en",
+        data={**entry(), "photos": [(io.BytesIO(b"%PDF-1.4 not a photo"), "photo.jpg")]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    assert "JPEG, PNG or WebP" in response.get_data(as_text=True)
+    assert event_count(db) == 0
