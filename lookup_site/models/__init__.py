@@ -1,7 +1,9 @@
 """The data model, shaped after EPCIS so that exporting events is a mapping."""
 
+from .audit import AuditEntry
 from .certification import Certification, CertificationKind, CertificationStatus, GrantingLevel
 from .event import Event
+from .inspection import Inspection, InspectionResult, LotStatusChange
 from .lot import Lot, LotInput, LotStatus
 from .media import EventPhoto, MediaFile, MediaKind
 from .producer import LegalForm, Producer
@@ -10,6 +12,10 @@ from .programme import BatchEntry, BatchEntryStatus, ProgrammeBatch
 from .user import Role, User
 
 __all__ = [
+    "AuditEntry",
+    "Inspection",
+    "InspectionResult",
+    "LotStatusChange",
     "BatchEntry",
     "BatchEntryStatus",
     "Certification",

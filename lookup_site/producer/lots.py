@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..auth.access import current_facility
@@ -195,7 +196,11 @@ def lot_status(lot_id: int):
     if form.validate_on_submit():
         try:
             diary.set_status(
-                lot, LotStatus(form.status.data), form.reason_vi.data, form.reason_en.data
+                lot,
+                LotStatus(form.status.data),
+                form.reason_vi.data,
+                form.reason_en.data,
+                user=current_user,
             )
         except DomainError as error:
             db.session.rollback()

@@ -14,7 +14,18 @@ from sqlalchemy.orm import joinedload
 from .. import identifiers
 from ..errors import DuplicateLotCode, InvalidInput, LotNotFound
 from ..extensions import db
-from ..models import Event, Lot, LotInput, LotStatus, MediaFile, Producer, Product, User
+from ..models import (
+    Event,
+    Inspection,
+    Lot,
+    LotInput,
+    LotStatus,
+    LotStatusChange,
+    MediaFile,
+    Producer,
+    Product,
+    User,
+)
 from ..models.base import utcnow
 from . import lookup
 from . import lots as lot_service
@@ -141,14 +152,35 @@ def update_lot(lot: Lot, code: str, fields: LotFields) -> Lot:
     return lot
 
 
-def set_status(lot: Lot, status: LotStatus, reason_vi: str, reason_en: str) -> Lot:
-    """Recall, suspend or reactivate a lot; the public page shows it at once."""
+def set_status(
+    lot: Lot,
+    status: LotStatus,
+    reason_vi: str,
+    reason_en: str,
+    user: User | None = None,
+    inspection: Inspection | None = None,
+) -> Lot:
+    """Recall, suspend or reactivate a lot; the public page shows it at once.
+
+    Every change is kept in the lot's status history, with who and why.
+    """
     reason_vi, reason_en = (reason_vi or "").strip(), (reason_en or "").strip()
     if lot.status is LotStatus.RECALLED and status is not LotStatus.RECALLED:
         raise RecallIsFinal("A recalled lot stays recalled")
     if status is not LotStatus.ACTIVE and not (reason_vi or reason_en):
         raise ReasonRequired("Say why, for shoppers")
     stopped = status is not LotStatus.ACTIVE
+    db.session.add(
+        LotStatusChange(
+            lot_id=lot.id,
+            from_status=lot.status,
+            to_status=status,
+            reason_vi=reason_vi or None,
+            reason_en=reason_en or None,
+            changed_by_id=user.id if user is not None else None,
+            inspection_id=inspection.id if inspection is not None else None,
+        )
+    )
     lot.status = status
     lot.status_reason_vi = (reason_vi or None) if stopped else None
     lot.status_reason_en = (reason_en or None) if stopped else None

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from lookup_site.models import Lot, LotInput, LotStatus
+from lookup_site.models import Lot, LotInput, LotStatus, LotStatusChange
 from lookup_site.services.clock import local_today
 
 
@@ -128,7 +128,9 @@ def test_stopping_a_lot_needs_a_reason(client, db, product, make_lot):
     assert lot.status is LotStatus.ACTIVE
 
 
-def test_suspension_can_be_lifted_but_a_recall_is_final(client, db, product, make_lot):
+def test_suspension_can_be_lifted_but_a_recall_is_final(
+    client, db, product, make_lot, producer_user
+):
     lot = make_lot(product, "R-1")
     client.post(f"/producer/lots/{lot.id}/status", data={"status": "suspended", "reason_en": "x"})
     client.post(f"/producer/lots/{lot.id}/status", data={"status": "active"})
@@ -139,6 +141,15 @@ def test_suspension_can_be_lifted_but_a_recall_is_final(client, db, product, mak
     assert response.status_code == 400
     db.session.refresh(lot)
     assert lot.status is LotStatus.RECALLED
+    history = db.session.scalars(
+        select(LotStatusChange).where(LotStatusChange.lot_id == lot.id).order_by(LotStatusChange.id)
+    ).all()
+    assert [(h.from_status.value, h.to_status.value) for h in history] == [
+        ("active", "suspended"),
+        ("suspended", "active"),
+        ("active", "recalled"),
+    ]
+    assert {h.changed_by_id for h in history} == {producer_user.id}
 
 
 def test_declare_another_producers_lot_as_input_by_its_short_code(
