@@ -50,7 +50,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .inspect import bp as inspect_bp
     from .media import bp as media_bp
     from .producer import bp as producer_bp
     from .public import bp as public_bp
@@ -58,6 +60,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(producer_bp, url_prefix="/producer")
+    app.register_blueprint(inspect_bp, url_prefix="/inspect")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(media_bp, url_prefix="/media")
 
 

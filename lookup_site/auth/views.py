@@ -15,8 +15,8 @@ from .forms import LoginForm
 
 HOME_BY_ROLE = {
     Role.PRODUCER: "producer.dashboard",
-    Role.INSPECTOR: "public.home",
-    Role.ADMIN: "public.home",
+    Role.INSPECTOR: "inspect.scan",
+    Role.ADMIN: "admin.dashboard",
 }
 
 

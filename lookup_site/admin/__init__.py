@@ -1,0 +1,42 @@
+"""The Department's workspace (Sở KH&CN): facilities and accounts, the programme
+catalogue, the dashboard and the audit trail. Admins only, checked before every request."""
+
+from flask import Blueprint, current_app, request
+from flask_babel import lazy_gettext as _l
+
+from ..auth.access import role_required
+from ..models import Role
+
+bp = Blueprint("admin", __name__)
+
+# (the menu entry's endpoint, its label, endpoint prefixes of the pages in its section)
+NAVIGATION = (
+    ("admin.dashboard", _l("Dashboard"), ("admin.dashboard",)),
+    ("admin.programme", _l("Programme"), ("admin.programme", "admin.batch")),
+    ("admin.producers", _l("Facilities"), ("admin.producer",)),
+    ("admin.users", _l("Accounts"), ("admin.user",)),
+    ("admin.audit", _l("Audit trail"), ("admin.audit",)),
+)
+
+
+@bp.context_processor
+def navigation() -> dict:
+    endpoints = current_app.view_functions
+    here = request.endpoint or ""
+    return {
+        "workspace_nav": [
+            (endpoint, label, here.startswith(prefixes))
+            for endpoint, label, prefixes in NAVIGATION
+            if endpoint in endpoints
+        ],
+        "workspace_views": endpoints,
+    }
+
+
+@bp.before_request
+@role_required(Role.ADMIN)
+def require_admin() -> None:
+    """Refuse the whole Department workspace to anyone but an admin."""
+
+
+from . import modules  # noqa: E402,F401

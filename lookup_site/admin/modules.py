@@ -1,0 +1,1 @@
+"""Import the admin workspace's view modules so they register their routes."""

@@ -1,0 +1,1 @@
+"""Import the inspectors' view modules so they register their routes."""
