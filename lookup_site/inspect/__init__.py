@@ -11,7 +11,7 @@ bp = Blueprint("inspect", __name__)
 
 # (the menu entry's endpoint, its label, endpoint prefixes of the pages in its section)
 NAVIGATION = (
-    ("inspect.scan", _l("Scan"), ("inspect.scan", "inspect.lot", "inspect.new_inspection")),
+    ("inspect.scan", _l("Scan a code"), ("inspect.scan", "inspect.lot", "inspect.new_inspection")),
     ("inspect.history", _l("Inspections"), ("inspect.history", "inspect.inspection")),
 )
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -149,10 +150,11 @@ def repeat_event():
         else:
             db.session.commit()
             flash(
-                _(
-                    "%(step)s recorded on %(count)s lots.",
+                ngettext(
+                    "%(step)s recorded on %(num)s lot.",
+                    "%(step)s recorded on %(num)s lots.",
+                    len(events),
                     step=dict(step_choices())[source.step],
-                    count=len(events),
                 )
             )
             return redirect(url_for("producer.lots"))

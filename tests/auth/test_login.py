@@ -11,8 +11,9 @@ from lookup_site.models import Role, User
 PASSWORD = "correct horse battery"
 
 
-def sign_in(client, email, password=PASSWORD, **extra):
-    return client.post("/login", data={"email": email, "password": password, **extra})
+def sign_in(client, email, password=PASSWORD, lang=None):
+    path = f"/login?lang={lang}" if lang else "/login"
+    return client.post(path, data={"email": email, "password": password})
 
 
 def test_producer_signs_in_and_lands_on_the_workspace(client, make_user):
