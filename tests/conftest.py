@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from flask import g
 from sqlalchemy import create_engine, text
 
 from lookup_site import create_app
@@ -112,6 +113,9 @@ def login(client):
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
+        # Flask-Login caches the user on g, which the tests' app context shares
+        # across requests: forget it so that switching users takes effect.
+        g.pop("_login_user", None)
         return user
 
     return sign_in
