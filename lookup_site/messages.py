@@ -104,6 +104,11 @@ def _diary_message(error: Exception) -> str | None:
             "Diary entries are already published for this lot, so its details can no longer "
             "change. Record a correction in the diary instead."
         )
+    if isinstance(error, diary.SuspendedByAuthority):
+        return _(
+            "An inspector suspended this lot pending investigation: only the inspection "
+            "authority can lift the suspension."
+        )
     if isinstance(error, diary.RecallIsFinal):
         return _("A recalled lot stays recalled. Register a new lot for new goods.")
     if isinstance(error, diary.ReasonRequired):

@@ -12,11 +12,13 @@ bp = Blueprint("admin", __name__)
 # (the menu entry's endpoint, its label, endpoint prefixes of the pages in its section)
 NAVIGATION = (
     ("admin.dashboard", _l("Dashboard"), ("admin.dashboard",)),
-    ("admin.programme", _l("Programme"), ("admin.programme", "admin.batch")),
-    ("admin.producers", _l("Facilities"), ("admin.producer",)),
-    ("admin.users", _l("Accounts"), ("admin.user",)),
+    ("admin.programme", _l("Programme"), ("admin.programme", "admin.batch", "admin.new_batch",
+                                          "admin.edit_batch")),
+    ("admin.producers", _l("Facilities"), ("admin.producer", "admin.new_producer",
+                                           "admin.edit_producer")),
+    ("admin.users", _l("Accounts"), ("admin.user", "admin.new_user")),
     ("admin.audit", _l("Audit trail"), ("admin.audit",)),
-)
+)  # fmt: skip
 
 
 @bp.context_processor

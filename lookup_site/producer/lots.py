@@ -22,6 +22,7 @@ from . import bp
 from .lot_forms import InputForm, LotForm, StatusForm
 
 PAGE_SIZE = 50
+MAX_PAGE = 100_000
 
 
 def _product_choices(producer) -> list[tuple[int, str]]:
@@ -53,7 +54,8 @@ def _show_error(form, error: Exception, default_field: str) -> None:
 @bp.get("/lots")
 def lots():
     producer = current_facility()
-    page = max(request.args.get("page", 1, type=int), 1)
+    # Capped: a huge ?page= must not overflow the database's OFFSET.
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     query = (
         select(Lot)
         .join(Lot.product)

@@ -24,6 +24,7 @@ from ..models import (
     MediaFile,
     Producer,
     Product,
+    Role,
     User,
 )
 from ..models.base import utcnow
@@ -169,6 +170,8 @@ def set_status(
         raise RecallIsFinal("A recalled lot stays recalled")
     if status is not LotStatus.ACTIVE and not (reason_vi or reason_en):
         raise ReasonRequired("Say why, for shoppers")
+    if lot.status is LotStatus.SUSPENDED and status is not LotStatus.SUSPENDED:
+        _check_may_lift(lot, user)
     stopped = status is not LotStatus.ACTIVE
     db.session.add(
         LotStatusChange(
@@ -187,6 +190,26 @@ def set_status(
     lot.status_changed_at = utcnow()
     db.session.flush()
     return lot
+
+
+class SuspendedByAuthority(InvalidInput):
+    """An inspector or the Department suspended the lot: only they may lift it."""
+
+    reason = "suspended_by_authority"
+
+
+def _check_may_lift(lot: Lot, user: User | None) -> None:
+    if user is None or user.role is not Role.PRODUCER:
+        return
+    suspended_by = db.session.scalar(
+        select(User.role)
+        .join(LotStatusChange, LotStatusChange.changed_by_id == User.id)
+        .where(LotStatusChange.lot_id == lot.id, LotStatusChange.to_status == LotStatus.SUSPENDED)
+        .order_by(LotStatusChange.id.desc())
+        .limit(1)
+    )
+    if suspended_by is not None and suspended_by is not Role.PRODUCER:
+        raise SuspendedByAuthority("Suspended by an inspector")
 
 
 def declare_input(

@@ -246,3 +246,24 @@ def test_another_producers_lot_is_not_found_on_every_route(
     db.session.refresh(theirs)
     assert theirs.code == "THEIRS" and theirs.status is LotStatus.ACTIVE
     assert lot_count(db) == 2
+
+
+def test_a_producer_cannot_lift_an_inspectors_suspension(
+    client, db, product, make_lot, make_user, producer_user
+):
+    from lookup_site.models import Role
+    from lookup_site.services import diary
+
+    lot = make_lot(product, "S-1")
+    inspector = make_user(Role.INSPECTOR)
+    diary.set_status(lot, LotStatus.SUSPENDED, "Đang điều tra", "", user=inspector)
+    db.session.commit()
+    response = client.post(f"/producer/lots/{lot.id}/status?lang=en", data={"status": "active"})
+    assert response.status_code == 400
+    assert "only the inspection authority can lift" in response.get_data(as_text=True)
+    db.session.refresh(lot)
+    assert lot.status is LotStatus.SUSPENDED
+
+
+def test_a_huge_page_number_is_not_an_error(client, product):
+    assert client.get("/producer/lots?page=99999999999999999999").status_code == 200
