@@ -44,6 +44,8 @@ class DefaultConfig:
     # Failed sign-ins allowed per e-mail address and client before a pause.
     LOGIN_THROTTLE = "5 per 15 minutes"
     UPLOAD_FOLDER: str | None = None  # default: <instance>/uploads
+    # Werkzeug's method string; the tests use a cheap one to stay fast.
+    PASSWORD_HASH_METHOD = "scrypt"
 
 
 ENVIRONMENT_KEYS = {

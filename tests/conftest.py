@@ -62,6 +62,8 @@ def app_config(database_url, tmp_path) -> dict:
         "PUBLIC_BASE_URL": "https://txng.example.vn",
         "SECRET_KEY": "test",
         "WTF_CSRF_ENABLED": False,
+        # scrypt costs ~0.1 s a hash; test accounts need no protection (see test_login).
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
     }
 

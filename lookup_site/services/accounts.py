@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app, has_app_context
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -36,8 +37,11 @@ def normalise_email(email: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    """Hash with Werkzeug's scrypt, a memory-hard modern algorithm."""
-    return generate_password_hash(password, method="scrypt")
+    """Hash with Werkzeug's scrypt (a memory-hard modern algorithm) unless configured otherwise."""
+    method = "scrypt"
+    if has_app_context():
+        method = current_app.config.get("PASSWORD_HASH_METHOD", method)
+    return generate_password_hash(password, method=method)
 
 
 def create_user(

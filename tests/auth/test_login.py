@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lookup_site import create_app
+from lookup_site.config import DefaultConfig
 from lookup_site.extensions import db as _db
 from lookup_site.models import Role, User
 
@@ -26,7 +27,8 @@ def test_producer_signs_in_and_lands_on_the_workspace(client, make_user):
     assert "Cat Hai Fish Sauce Cooperative (demo)" in page.get_data(as_text=True)
 
 
-def test_passwords_are_stored_as_scrypt_hashes(make_user):
+def test_passwords_are_stored_as_scrypt_hashes(app, make_user):
+    app.config["PASSWORD_HASH_METHOD"] = DefaultConfig.PASSWORD_HASH_METHOD
     user = make_user()
     assert user.password_hash.startswith("scrypt:")
     assert PASSWORD not in user.password_hash
