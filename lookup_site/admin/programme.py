@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..extensions import db
 from ..i18n import localized
@@ -114,9 +115,10 @@ def batch_add(batch_id: int):
         else:
             db.session.commit()
             flash(
-                _(
-                    "%(count)s products added to %(batch)s.",
-                    count=len(entries),
+                ngettext(
+                    "%(num)s product added to %(batch)s.",
+                    "%(num)s products added to %(batch)s.",
+                    len(entries),
                     batch=batch.name_vi,
                 )
             )

@@ -12,7 +12,7 @@ import io
 import threading
 from xml.sax.saxutils import escape
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -125,10 +125,15 @@ def inspection_pdf(details: InspectionDetails) -> bytes:
         row(_("Lot status now"), STATUS_LABELS[lot.status]()),
     ]
     if details.chain.intact:
-        verdict = _("Intact: %(count)s diary entries unchanged.", count=details.chain.checked)
+        verdict = ngettext(
+            "Intact: %(num)s diary entry unchanged.",
+            "Intact: %(num)s diary entries unchanged.",
+            details.chain.checked,
+        )
     else:
         verdict = _(
-            "Broken at entry %(sequence)s: entries from there on were altered after recording.",
+            "Broken at entry %(sequence)s: that entry or a later one was altered after "
+            "recording.",
             sequence=details.chain.broken_at,
         )
     facts.append(row(_("Hash chain"), verdict))

@@ -41,7 +41,7 @@ def test_a_broken_hash_chain_says_where(client, db, inspector, lot):
     db.session.commit()
     page = view_of(client, lot)
     assert "Hash chain broken at entry #2" in page
-    assert "(1 entries before it check out)" in page or "1 entries" in page
+    assert "The 1 entry before it checks out." in page
     assert "not verified" in page
 
 
