@@ -1,11 +1,12 @@
 """The inspectors' workspace: verify a code on site, see provenance, record what was found.
 Inspectors (and the Department's admins) only, checked before every request."""
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from ..auth.access import role_required
 from ..models import Role
+from ..workspace import navigation
 
 bp = Blueprint("inspect", __name__)
 
@@ -16,18 +17,7 @@ NAVIGATION = (
 )
 
 
-@bp.context_processor
-def navigation() -> dict:
-    endpoints = current_app.view_functions
-    here = request.endpoint or ""
-    return {
-        "workspace_nav": [
-            (endpoint, label, here.startswith(prefixes))
-            for endpoint, label, prefixes in NAVIGATION
-            if endpoint in endpoints
-        ],
-        "workspace_views": endpoints,
-    }
+bp.context_processor(navigation(NAVIGATION))
 
 
 @bp.before_request

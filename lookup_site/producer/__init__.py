@@ -5,11 +5,12 @@ each request), and every object is looked up through the signed-in user's
 facility, so another producer's id answers 404.
 """
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from ..auth.access import role_required
 from ..models import Role
+from ..workspace import navigation
 
 bp = Blueprint("producer", __name__)
 
@@ -33,19 +34,7 @@ NAVIGATION = (
 )  # fmt: skip
 
 
-@bp.context_processor
-def navigation() -> dict:
-    """The workspace menu: the sections this deployment has, the current one marked."""
-    endpoints = current_app.view_functions
-    here = request.endpoint or ""
-    return {
-        "workspace_nav": [
-            (endpoint, label, here.startswith(prefixes))
-            for endpoint, label, prefixes in NAVIGATION
-            if endpoint in endpoints
-        ],
-        "workspace_views": endpoints,
-    }
+bp.context_processor(navigation(NAVIGATION))
 
 
 @bp.before_request

@@ -28,6 +28,7 @@ from .. import identifiers
 from ..messages import describe
 from ..models import CertificationKind, GrantingLevel, LegalForm, OcopGroup
 from ..services.media import DocumentUpload, ImageUpload
+from ..services.products import CERTIFICATION_FIELDS, FACILITY_FIELDS, PRODUCT_FIELDS
 from ..vocabulary import unit_choices
 
 REQUIRED = _l("This field is required.")
@@ -318,29 +319,9 @@ class FacilityForm(FlaskForm):
         return valid
 
     def facility_fields(self) -> dict[str, Any]:
-        fields = {name: _blank_to_none(getattr(self, name).data) for name in FACILITY_NAMES}
+        fields = {name: _blank_to_none(getattr(self, name).data) for name in FACILITY_FIELDS}
         fields["legal_form"] = LegalForm(self.legal_form.data)
         return fields
-
-
-FACILITY_NAMES = (
-    "name_vi",
-    "name_en",
-    "legal_form",
-    "tax_code",
-    "street",
-    "commune",
-    "province",
-    "former_district",
-    "phone",
-    "email",
-    "website",
-    "gln",
-    "latitude",
-    "longitude",
-    "description_vi",
-    "description_en",
-)
 
 
 class ProductForm(FlaskForm):
@@ -404,25 +385,10 @@ class ProductForm(FlaskForm):
         return valid
 
     def product_fields(self) -> dict[str, Any]:
-        fields = {name: _blank_to_none(getattr(self, name).data) for name in PRODUCT_NAMES}
+        fields = {name: _blank_to_none(getattr(self, name).data) for name in PRODUCT_FIELDS}
         group = fields["ocop_group"]
         fields["ocop_group"] = OcopGroup(group) if group else None
         return fields
-
-
-PRODUCT_NAMES = (
-    "name_vi",
-    "name_en",
-    "description_vi",
-    "description_en",
-    "ocop_group",
-    "gtin",
-    "net_content",
-    "net_content_unit",
-    "brand",
-    "standards",
-    "shelf_life_days",
-)
 
 
 class CertificationForm(FlaskForm):
@@ -467,27 +433,12 @@ class CertificationForm(FlaskForm):
     remove_scan = BooleanField(_l("Remove the current scan"))
 
     def certification_fields(self) -> dict[str, Any]:
-        fields = {name: _blank_to_none(getattr(self, name).data) for name in CERTIFICATION_NAMES}
+        fields = {name: _blank_to_none(getattr(self, name).data) for name in CERTIFICATION_FIELDS}
         fields["kind"] = CertificationKind(self.kind.data)
         fields["ocop_stars"] = int(self.ocop_stars.data) if self.ocop_stars.data else None
         level = self.granting_level.data
         fields["granting_level"] = GrantingLevel(level) if level else None
         return fields
-
-
-CERTIFICATION_NAMES = (
-    "kind",
-    "name_vi",
-    "name_en",
-    "ocop_stars",
-    "granting_level",
-    "number",
-    "issuer",
-    "issued_on",
-    "valid_until",
-    "revoked_on",
-    "notes",
-)
 
 
 class ConfirmForm(FlaskForm):

@@ -132,8 +132,7 @@ def inspection_pdf(details: InspectionDetails) -> bytes:
         )
     else:
         verdict = _(
-            "Broken at entry %(sequence)s: that entry or a later one was altered after "
-            "recording.",
+            "Broken at entry %(sequence)s: that entry or a later one was altered after recording.",
             sequence=details.chain.broken_at,
         )
     facts.append(row(_("Hash chain"), verdict))
