@@ -113,7 +113,7 @@ def login(client):
 
     def sign_in(user: User) -> User:
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         # Flask-Login caches the user on g, which the tests' app context shares
         # across requests: forget it so that switching users takes effect.

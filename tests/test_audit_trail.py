@@ -185,7 +185,11 @@ def test_an_admin_resetting_a_password_is_recorded_without_the_hash(client, db, 
     assert entry.object_id == str(account.id)
     assert (entry.user_id, entry.user_label, entry.interface) == (admin.id, admin.email, "web")
     assert entry.request_path == f"/admin/users/{account.id}/password"
-    assert entry.changes == {"password": {"old": audit.REDACTED, "new": audit.REDACTED}}
+    # A reset also ends the account's sessions; neither secret reaches the trail.
+    assert entry.changes == {
+        "password": {"old": audit.REDACTED, "new": audit.REDACTED},
+        "sessions": {"old": audit.REDACTED, "new": audit.REDACTED},
+    }
     db.session.expire_all()
     new_hash = db.session.get(User, account.id).password_hash
     stored = json.dumps([e.changes for e in entries(db)])
@@ -199,7 +203,10 @@ def test_an_admin_deactivating_an_account_is_recorded(client, db, make_user, log
     assert response.status_code == 302
     entry = only(db, action="update", object_type="User")
     assert entry.user_id == admin.id
-    assert entry.changes == {"active": {"old": True, "new": False}}
+    assert entry.changes == {
+        "active": {"old": True, "new": False},
+        "sessions": {"old": audit.REDACTED, "new": audit.REDACTED},  # signed out everywhere
+    }
 
 
 def test_an_inspection_and_a_suspension_are_recorded_as_the_inspectors(

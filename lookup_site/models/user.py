@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,10 @@ from .base import enum_column, utcnow
 
 if TYPE_CHECKING:
     from .producer import Producer
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
 
 
 class Role(enum.Enum):
@@ -41,12 +46,21 @@ class User(UserMixin, db.Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Part of the id kept in the session cookie: a new one signs out every session.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
 
     producer: Mapped[Producer | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def end_all_sessions(self) -> None:
+        """Make every session and "remember me" cookie of this account invalid."""
+        self.session_token = new_session_token()
 
     @property
     def label(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import current_app, has_app_context
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -88,7 +90,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+def load_user(session_id: str) -> User | None:
+    """Find the user of a session id ("<id>:<token>"); a stale token is no user."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    if user is None or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user

@@ -320,6 +320,7 @@ def deactivate(user: User, acting: User) -> User:
             _("You cannot deactivate your own account: ask another admin to do it.")
         )
     user.active = False
+    user.end_all_sessions()
     db.session.flush()
     return user
 
@@ -334,5 +335,6 @@ def reset_password(user: User) -> str:
     """Give the account a new random password and return it, to be shown once."""
     password = generate_password()
     user.password_hash = accounts.hash_password(password)
+    user.end_all_sessions()  # whoever knew the old password is signed out too
     db.session.flush()
     return password

@@ -62,6 +62,7 @@ from ..models import (
     ProgrammeBatch,
     User,
 )
+from .accounts import load_user
 from .clock import VIETNAM, as_utc
 
 TRACKED_MODELS: tuple[type, ...] = (
@@ -85,7 +86,7 @@ INTERFACES = ("web", "cli", "api", "system")
 
 REDACTED = "(redacted)"
 # Fields whose values must never reach the trail, shown under another name.
-SECRET_FIELDS = {(User, "password_hash"): "password"}
+SECRET_FIELDS = {(User, "password_hash"): "password", (User, "session_token"): "sessions"}
 # Bookkeeping that is not a change anyone made: a sign-in updates it.
 IGNORED_FIELDS = {(User, "last_login_at")}
 # An account always has a password: saying so on creation adds nothing.
@@ -165,9 +166,9 @@ def _signed_in_user() -> User | None:
     user = g.get("_login_user")
     if user is not None:
         return user if user.is_authenticated else None
-    user_id = session.get("_user_id")
-    if isinstance(user_id, str) and user_id.isdigit():
-        return db.session.get(User, int(user_id))
+    session_id = session.get("_user_id")
+    if isinstance(session_id, str):
+        return load_user(session_id)
     return None
 
 

@@ -245,7 +245,7 @@ def test_account_actions_need_the_csrf_token(csrf_app):
     _db.session.commit()
     client = csrf_app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(admin_user.id)
+        session["_user_id"] = admin_user.get_id()
     before = target.password_hash
     assert client.post(f"/admin/users/{target.id}/password").status_code == 400
     assert client.post(f"/admin/users/{target.id}/deactivate").status_code == 400

@@ -164,3 +164,23 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get("/producer/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_a_password_reset_signs_out_every_session(client, db, make_user, login):
+    from flask import g
+
+    from lookup_site.services import admin_accounts
+
+    user = login(make_user())
+    assert client.get("/producer/").status_code == 200
+    admin_accounts.reset_password(user)
+    db.session.commit()
+    g.pop("_login_user", None)  # the tests' shared app context would otherwise cache it
+    assert client.get("/producer/").status_code == 302
+
+
+def test_a_forged_session_id_is_no_user(client, make_user):
+    user = make_user()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)  # without the account's session token
+    assert client.get("/producer/").status_code == 302

@@ -704,7 +704,7 @@ def test_uploads_and_confirmations_need_the_csrf_token(csrf_client, make_user, m
     make_product(producer=user.producer)
     _db.session.commit()
     with csrf_client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     content = make_csv([LOT_HEADER, [GTIN, "CSRF-1", "2026-09-01"]])
     assert upload(csrf_client, "lots", content).status_code == 400

@@ -186,7 +186,7 @@ def test_a_product_without_gtin_gets_the_short_code_url(
 def test_the_code_ignores_the_request_host(client, producer_user, lot):
     internal = "http://internal-host:8080"
     with client.session_transaction(base_url=internal) as session:  # signed in on that host too
-        session["_user_id"] = str(producer_user.id)
+        session["_user_id"] = producer_user.get_id()
     response = client.get(labels_url(lot, "/label.pdf"), base_url=internal)
     assert response.mimetype == "application/pdf"
     [(image, _, _)] = pdf_pages(response.get_data())

@@ -580,7 +580,7 @@ def test_product_forms_without_a_csrf_token_are_refused(csrf_client):
     user = accounts.create_user("csrf@example.vn", "correct horse battery", Role.PRODUCER, producer)
     _db.session.commit()
     with csrf_client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
     response = csrf_client.post("/producer/products/new?lang=en", data=product_form())
     assert response.status_code == 400
     _db.session.rollback()
