@@ -9,6 +9,7 @@ from .media import EventPhoto, MediaFile, MediaKind
 from .producer import LegalForm, Producer
 from .product import OcopGroup, Product
 from .programme import BatchEntry, BatchEntryStatus, ProgrammeBatch
+from .serial import Scan, Serial
 from .user import Role, User
 
 __all__ = [
@@ -35,5 +36,7 @@ __all__ = [
     "Product",
     "ProgrammeBatch",
     "Role",
+    "Scan",
+    "Serial",
     "User",
 ]

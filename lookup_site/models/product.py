@@ -49,6 +49,8 @@ class Product(db.Model):
     standards: Mapped[str | None] = mapped_column(String(300))
     brand: Mapped[str | None] = mapped_column(String(200))
     shelf_life_days: Mapped[int | None]
+    # Checks of one item code past which its page warns of a copy (default 5).
+    copy_warning_threshold: Mapped[int | None]
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import utcnow
+
+if TYPE_CHECKING:
+    from .lot import Lot
+
+
+class Serial(db.Model):
+    """One item of a lot (GS1 AI 21): unguessable, unique per product (its GTIN).
+
+    Scan counts live here so that the item's page reads one row; every counted
+    scan is also kept, without personal data, in ``scan`` for analytics.
+    """
+
+    __tablename__ = "serial"
+    __table_args__ = (UniqueConstraint("product_id", "serial", name="uq_serial_product_serial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), index=True)
+    # Denormalised from the lot so that uniqueness per GTIN is a database rule.
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    serial: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    scan_count: Mapped[int] = mapped_column(default=0)
+    first_scanned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_scanned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    lot: Mapped[Lot] = relationship()
+
+
+class Scan(db.Model):
+    """A counted view of a serial's page. No IP address, no user agent string, no
+    cookie: only a coarse client class, the page language, and a province when the
+    shopper chose to share it."""
+
+    __tablename__ = "scan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial_id: Mapped[int] = mapped_column(ForeignKey("serial.id"), index=True)
+    # Denormalised for analytics by product and lot without joins over millions of rows.
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    scanned_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    language: Mapped[str] = mapped_column(String(5))
+    client_class: Mapped[str] = mapped_column(String(20))  # phone, tablet, desktop, other
+    province: Mapped[str | None] = mapped_column(String(100))
