@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from . import errors, identifiers
@@ -69,7 +70,7 @@ def describe(error: Exception) -> str:
     """Return a sentence a shopper understands, in the active language."""
     if isinstance(error, identifiers.IdentifierError):
         return _identifier_message(error)
-    media_message = _media_message(error)
+    media_message = _media_message(error) or _serial_message(error)
     if media_message:
         return media_message
     if isinstance(error, errors.EmptyLookup):
@@ -156,3 +157,19 @@ def _media_message(error: Exception) -> str | None:
     if isinstance(error, media.EncryptedDocument):
         return _("This PDF is protected by a password. Upload a copy without a password.")
     return _("The file could not be read: it may be damaged or incomplete. Try again.")
+
+
+def _serial_message(error: Exception) -> str | None:
+    from .services import serials
+
+    if isinstance(error, serials.SerialQuantityOutOfRange):
+        return _(
+            "Enter a number of serial codes from 1 to %(max)s.",
+            max=format_decimal(serials.MAX_SERIALS),
+        )
+    if isinstance(error, serials.SerialNotFound):
+        return _(
+            "This item code is not registered: the product may be counterfeit. Keep the "
+            "package and the receipt, and report it."
+        )
+    return None

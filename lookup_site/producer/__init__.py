@@ -43,4 +43,4 @@ def require_producer() -> None:
     """Refuse the whole workspace to anyone but a producer user."""
 
 
-from . import diary, facility, imports, labels, lots, products, views  # noqa: E402,F401
+from . import diary, facility, imports, labels, lots, products, serials, views  # noqa: E402,F401

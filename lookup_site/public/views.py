@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from .. import identifiers
 from ..errors import LotNotFound
 from ..extensions import db
+from ..i18n import current_language
 from ..links import lot_path, lot_qr_url, product_path, public_url
-from ..models import Lot, Producer, Product
-from ..services import catalogue, lookup, lots, qr
+from ..models import Lot, Producer, Product, Serial
+from ..services import catalogue, lookup, lots, qr, serials
 from ..services.serialize import lot_dict
 from . import bp
 
@@ -69,10 +79,12 @@ def resolve(rest: str):
             raise explain_bad_path(raw_path) from strict_error
         target = link.uri("") + (f"?{query}" if query else "")
         return redirect(target, code=301)
-    if link.serial is not None or link.cpv is not None:
-        # Item-level (serial) and variant codes are not registered here yet: a
-        # well-formed one is unknown, which is a 404, never a lot page.
-        raise LotNotFound("Item not registered", gtin=link.gtin, code=link.serial or link.cpv)
+    if link.cpv is not None:
+        # Variant codes are not registered here yet: a well-formed one is unknown,
+        # which is a 404, never a lot page.
+        raise LotNotFound("Variant not registered", gtin=link.gtin, code=link.cpv)
+    if link.serial is not None:
+        return render_item(serials.find_serial(link.gtin, link.serial, lot_code=link.lot))
     if link.lot is not None:
         return render_lot(lots.find_lot(link.gtin, link.lot))
     page = catalogue.product_page(catalogue.find_product_by_gtin(link.gtin))
@@ -99,7 +111,16 @@ def lot_by_code(public_code: str):
     return render_lot(lots.find_lot_by_public_code(code))
 
 
-def render_lot(lot: Lot):
+@bp.route("/t/<public_code>/<serial>", methods=["GET", "HEAD"])
+def item_by_code(public_code: str, serial: str):
+    code = identifiers.normalize_public_code(public_code)
+    if code != public_code:
+        return redirect(url_for("public.item_by_code", public_code=code, serial=serial), code=301)
+    item = serials.find_serial_by_public_code(code, identifiers.validate_serial(serial))
+    return render_item(item)
+
+
+def render_lot(lot: Lot, checks: serials.ItemChecks | None = None):
     page = lots.lot_page(lot)
     if wants_json():
         return jsonify(lot_dict(page, lot_path, lot_qr_url(lot)))
@@ -109,7 +130,30 @@ def render_lot(lot: Lot):
         lot_path=lot_path,
         product_path=product_path,
         qr_url=lot_qr_url(lot),
+        checks=checks,
     )
+
+
+def render_item(item: Serial):
+    """The lot page for one item, counting this view if a person opened it."""
+    counted = not wants_json() and serials.is_shopper(
+        request.method,
+        request.headers.get("User-Agent", ""),
+        request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", ""),
+    )
+    if not counted:
+        response = make_response(render_lot(item.lot, serials.unrecorded_check(item)))
+    else:
+        checks = serials.record_check(
+            item,
+            language=current_language(),
+            client=serials.client_class(request.headers.get("User-Agent", "")),
+        )
+        response = make_response(render_lot(item.lot, checks))
+        db.session.commit()  # after rendering: a commit expires the objects the page reads
+    # A cached copy would neither count the check nor show the latest count.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @bp.get("/t/<public_code>/qr.<any(svg, png):kind>")

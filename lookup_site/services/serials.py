@@ -1,0 +1,279 @@
+"""Per-item serial codes (GS1 AI 21): generate them, list them for print, count their checks."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import joinedload
+
+from .. import identifiers
+from ..errors import InvalidInput, NotFound
+from ..extensions import db
+from ..models import Lot, Product, Scan, Serial
+from ..models.base import utcnow
+from .clock import as_utc
+
+MAX_SERIALS = 100_000
+SERIAL_LENGTH = 12  # 12 Crockford base32 characters: 60 random bits
+DEFAULT_COPY_WARNING_THRESHOLD = 5
+# Rows per "which of these already exist?" query: under SQLite's oldest bound-parameter limit.
+_CHECK_CHUNK = 900
+_CSV_CHUNK = 1000
+# RFC 4648 base32 to Crockford's: digits and upper-case letters without I, L, O and U, all
+# of them in GS1's character set 82 and left bare in a URL, none mistaken for another.
+_TO_CROCKFORD = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", b"0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+)
+
+# Substrings (lower case) of User-Agents that fetch a page without a person reading it:
+# link previews in chat apps, search engines, monitors and scripts. Zalo, Facebook,
+# Instagram, Line and Viber in-app browsers are real shoppers and are not listed.
+NOT_A_SHOPPER = (
+    "bot",
+    "crawl",
+    "spider",
+    "slurp",
+    "preview",
+    "facebookexternalhit",
+    "facebookcatalog",
+    "meta-externalagent",
+    "meta-externalfetcher",
+    "whatsapp",
+    "embedly",
+    "iframely",
+    "unfurl",
+    "headlesschrome",
+    "lighthouse",
+    "prerender",
+    "curl/",
+    "wget/",
+    "python-",
+    "go-http-client",
+    "okhttp",
+    "java/",
+    "httpclient",
+    "postman",
+    "monitor",
+    "pingdom",
+    "uptime",
+)
+
+
+class SerialQuantityOutOfRange(InvalidInput):
+    reason = "serial_quantity_out_of_range"
+
+
+class SerialNotFound(NotFound):
+    """A well-formed item code that no lot issued: possibly a counterfeit."""
+
+    reason = "serial_not_found"
+
+
+def _random_serials(count: int) -> list[str]:
+    """Return count random serials; 15 random bytes encode to exactly two of them."""
+    pairs = -(-count // 2)
+    text = base64.b32encode(secrets.token_bytes(15 * pairs)).translate(_TO_CROCKFORD).decode()
+    return [text[i : i + SERIAL_LENGTH] for i in range(0, count * SERIAL_LENGTH, SERIAL_LENGTH)]
+
+
+def _taken(product_id: int, candidates: list[str]) -> set[str]:
+    taken: set[str] = set()
+    for start in range(0, len(candidates), _CHECK_CHUNK):
+        chunk = candidates[start : start + _CHECK_CHUNK]
+        taken.update(
+            db.session.scalars(
+                select(Serial.serial).where(
+                    Serial.product_id == product_id, Serial.serial.in_(chunk)
+                )
+            )
+        )
+    return taken
+
+
+def generate_serials(lot: Lot, count: int) -> list[Serial]:
+    """Issue count new unguessable serials for the lot's items, unique for its product."""
+    if not isinstance(count, int) or not 1 <= count <= MAX_SERIALS:
+        raise SerialQuantityOutOfRange(
+            f"Between 1 and {MAX_SERIALS} serials", count=count, max=MAX_SERIALS
+        )
+    chosen: list[str] = []
+    seen: set[str] = set()
+    while len(chosen) < count:
+        fresh = [s for s in dict.fromkeys(_random_serials(count - len(chosen))) if s not in seen]
+        taken = _taken(lot.product_id, fresh)
+        for serial in fresh[: count - len(chosen)]:
+            if serial not in taken:
+                chosen.append(serial)
+                seen.add(serial)
+    now = utcnow()
+    rows = [
+        {"lot_id": lot.id, "product_id": lot.product_id, "serial": s, "created_at": now}
+        for s in chosen
+    ]
+    db.session.execute(insert(Serial), rows)
+    return list(
+        db.session.scalars(
+            select(Serial)
+            .where(Serial.lot_id == lot.id, Serial.created_at == now)
+            .order_by(Serial.id)
+        )
+    )
+
+
+def count_serials(lot: Lot) -> int:
+    return db.session.scalar(select(db.func.count(Serial.id)).where(Serial.lot_id == lot.id)) or 0
+
+
+def _item_url(base: str, lot: Lot, serial: str) -> str:
+    if lot.product.gtin:
+        return identifiers.build_digital_link(base, lot.product.gtin, lot=lot.code, serial=serial)
+    return f"{base}/t/{lot.public_code}/{identifiers.percent_encode(serial)}"
+
+
+def serial_url(serial: Serial) -> str:
+    """The URL an item's QR code encodes: its Digital Link, or the short-code form."""
+    return _item_url(current_app.config["PUBLIC_BASE_URL"], serial.lot, serial.serial)
+
+
+def short_code(lot: Lot, serial: str) -> str:
+    """The item code printed for typing: the lot's short code, then the serial."""
+    return f"{identifiers.format_public_code(lot.public_code)}-{serial}"
+
+
+def serials_csv(lot: Lot) -> Iterator[str]:
+    """Yield the lot's serials as CSV text (serial,url,short_code) for print houses."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    # One valid URL built in full; the rest only swap the serial, as 100,000 must be quick.
+    prefix = _item_url(base, lot, "0").removesuffix("0")
+    lot_short = identifiers.format_public_code(lot.public_code)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(("serial", "url", "short_code"))
+    values = db.session.scalars(
+        select(Serial.serial).where(Serial.lot_id == lot.id).order_by(Serial.id),
+        execution_options={"yield_per": _CSV_CHUNK},
+    )
+    for number, serial in enumerate(values, start=1):
+        writer.writerow(
+            (serial, prefix + identifiers.percent_encode(serial), f"{lot_short}-{serial}")
+        )
+        if number % _CSV_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _item_query():
+    return select(Serial).options(
+        joinedload(Serial.lot).joinedload(Lot.product).joinedload(Product.producer),
+        joinedload(Serial.lot).joinedload(Lot.product).joinedload(Product.image_media),
+    )
+
+
+def find_serial(gtin14: str, serial: str, lot_code: str | None = None) -> Serial:
+    """Find an item by its Digital Link; a lot code that is not the item's lot is unknown."""
+    item = db.session.scalar(
+        _item_query()
+        .join(Product, Product.id == Serial.product_id)
+        .where(Product.gtin == gtin14, Serial.serial == serial)
+    )
+    if item is None or (lot_code is not None and item.lot.code != lot_code):
+        raise SerialNotFound(f"No item {serial} of GTIN {gtin14}", gtin=gtin14, code=serial)
+    return item
+
+
+def find_serial_by_public_code(public_code: str, serial: str) -> Serial:
+    item = db.session.scalar(
+        _item_query()
+        .join(Lot, Lot.id == Serial.lot_id)
+        .where(Lot.public_code == public_code, Serial.serial == serial)
+    )
+    if item is None:
+        raise SerialNotFound(f"No item {serial} in lot {public_code}", code=serial)
+    return item
+
+
+@dataclass(frozen=True)
+class ItemChecks:
+    """What the item's page says about its checks, this one included when it counted."""
+
+    serial: Serial
+    count: int
+    first_checked_at: datetime | None
+    counted: bool
+
+    @property
+    def threshold(self) -> int:
+        threshold = self.serial.lot.product.copy_warning_threshold
+        return DEFAULT_COPY_WARNING_THRESHOLD if threshold is None else threshold
+
+    @property
+    def may_be_copied(self) -> bool:
+        return self.count > self.threshold
+
+
+def is_shopper(method: str, user_agent: str, purpose: str) -> bool:
+    """Tell whether a request is a person opening the page (not a preview, crawler or prefetch)."""
+    if method != "GET" or "prefetch" in purpose.lower():
+        return False
+    agent = user_agent.lower()
+    return bool(agent) and not any(marker in agent for marker in NOT_A_SHOPPER)
+
+
+def client_class(user_agent: str) -> str:
+    """Reduce a User-Agent to phone, tablet, desktop or other; the string itself is not kept."""
+    agent = user_agent.lower()
+    if "ipad" in agent or "tablet" in agent or ("android" in agent and "mobile" not in agent):
+        return "tablet"
+    if "mobi" in agent or "iphone" in agent or "android" in agent:
+        return "phone"
+    if any(os in agent for os in ("windows nt", "macintosh", "x11", "cros", "linux")):
+        return "desktop"
+    return "other"
+
+
+def record_check(item: Serial, *, language: str, client: str) -> ItemChecks:
+    """Count one check of the item: one atomic UPDATE of its counters, one scan row."""
+    now = utcnow()
+    count, first = db.session.execute(
+        update(Serial)
+        .where(Serial.id == item.id)
+        .values(
+            scan_count=Serial.scan_count + 1,
+            first_scanned_at=db.func.coalesce(Serial.first_scanned_at, now),
+            last_scanned_at=now,
+        )
+        .returning(Serial.scan_count, Serial.first_scanned_at),
+        execution_options={"synchronize_session": False},
+    ).one()
+    db.session.execute(
+        insert(Scan).values(
+            serial_id=item.id,
+            lot_id=item.lot_id,
+            product_id=item.product_id,
+            scanned_at=now,
+            language=language[:5],
+            client_class=client,
+        )
+    )
+    return ItemChecks(serial=item, count=count, first_checked_at=as_utc(first), counted=True)
+
+
+def unrecorded_check(item: Serial) -> ItemChecks:
+    """The item's checks as stored, for a request that is not counted."""
+    first = item.first_scanned_at
+    return ItemChecks(
+        serial=item,
+        count=item.scan_count,
+        first_checked_at=as_utc(first) if first else None,
+        counted=False,
+    )
