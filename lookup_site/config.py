@@ -43,6 +43,8 @@ class DefaultConfig:
     RATELIMIT_HEADERS_ENABLED = False
     # Failed sign-ins allowed per e-mail address and client before a pause.
     LOGIN_THROTTLE = "5 per 15 minutes"
+    # Item checks counted per client; beyond it the page shows but the check does not count.
+    CHECK_COUNT_LIMIT = "20 per hour"
     UPLOAD_FOLDER: str | None = None  # default: <instance>/uploads
     # Werkzeug's method string; the tests use a cheap one to stay fast.
     PASSWORD_HASH_METHOD = "scrypt"

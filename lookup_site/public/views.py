@@ -14,11 +14,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_limiter.util import get_remote_address
+from limits import parse as parse_limit
 from sqlalchemy import select
 
 from .. import identifiers
 from ..errors import LotNotFound
-from ..extensions import db
+from ..extensions import db, limiter
 from ..i18n import current_language
 from ..links import lot_path, lot_qr_url, product_path, public_url
 from ..models import Lot, Producer, Product, Serial
@@ -134,12 +136,27 @@ def render_lot(lot: Lot, checks: serials.ItemChecks | None = None):
     )
 
 
+def within_check_limit() -> bool:
+    """Count at most CHECK_COUNT_LIMIT checks per client: the page still shows past it.
+
+    Uses Flask-Limiter's storage (memory, or Redis through RATELIMIT_STORAGE_URI so
+    that several app servers share it); the client's address is a key there, never
+    stored with the scan.
+    """
+    item = parse_limit(current_app.config["CHECK_COUNT_LIMIT"])
+    return limiter.limiter.hit(item, "item-checks", get_remote_address())
+
+
 def render_item(item: Serial):
     """The lot page for one item, counting this view if a person opened it."""
-    counted = not wants_json() and serials.is_shopper(
-        request.method,
-        request.headers.get("User-Agent", ""),
-        request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", ""),
+    counted = (
+        not wants_json()
+        and serials.is_shopper(
+            request.method,
+            request.headers.get("User-Agent", ""),
+            request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", ""),
+        )
+        and within_check_limit()
     )
     if not counted:
         response = make_response(render_lot(item.lot, serials.unrecorded_check(item)))

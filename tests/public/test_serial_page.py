@@ -225,3 +225,44 @@ def test_the_lot_page_itself_counts_nothing(client, db, item):
     html = get(client, f"/01/{lot.product.gtin}/10/{lot.code}?lang=en").get_data(as_text=True)
     assert "Item code" not in html
     assert scans(db) == []
+
+
+def test_checks_past_the_clients_limit_show_the_page_but_do_not_count(app, client, db, item):
+    app.config["CHECK_COUNT_LIMIT"] = "3 per hour"
+    pages = [get(client, item_url(item) + "?lang=en") for _ in range(5)]
+    assert [page.status_code for page in pages] == [200] * 5
+    assert "has been checked 3 times" in pages[-1].get_data(as_text=True)
+    assert stored(db, item).scan_count == 3
+    # Another client is not held back by the first one's checks.
+    other = client.get(
+        item_url(item), headers={"User-Agent": PHONE}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
+    )
+    assert other.status_code == 200
+    assert stored(db, item).scan_count == 4
+
+
+def test_the_check_limit_is_shared_through_redis_by_several_app_servers(app_config, db, item):
+    import uuid
+
+    import redis
+
+    from lookup_site import create_app
+
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379: the shared-limit case is untested")
+    shared = {
+        **app_config,
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        "CHECK_COUNT_LIMIT": "2 per hour",
+    }
+    url = item_url(item)
+    servers = [create_app(shared), create_app(shared)]
+    statuses = [
+        server.test_client().get(url, headers={"User-Agent": PHONE}).status_code
+        for server in servers * 2
+    ]
+    assert statuses == [200] * 4
+    assert stored(db, item).scan_count == 2  # the second server knew of the first's checks
