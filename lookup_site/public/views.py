@@ -144,7 +144,10 @@ def within_check_limit() -> bool:
     stored with the scan.
     """
     item = parse_limit(current_app.config["CHECK_COUNT_LIMIT"])
-    return limiter.limiter.hit(item, "item-checks", get_remote_address())
+    # The raw storage API knows nothing of Flask-Limiter's key prefix: pass it on, so that
+    # deployments (and test runs) sharing one Redis keep their counts apart.
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or "txng"
+    return limiter.limiter.hit(item, prefix, "item-checks", get_remote_address())
 
 
 def render_item(item: Serial):
