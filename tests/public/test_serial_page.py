@@ -264,5 +264,8 @@ def test_the_check_limit_is_shared_through_redis_by_several_app_servers(app_conf
         server.test_client().get(url, headers={"User-Agent": PHONE}).status_code
         for server in servers * 2
     ]
+    for server in servers:  # their own database pools: close them, not the GC
+        with server.app_context():
+            db.engine.dispose()
     assert statuses == [200] * 4
     assert stored(db, item).scan_count == 2  # the second server knew of the first's checks
