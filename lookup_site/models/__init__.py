@@ -4,17 +4,20 @@ from .audit import AuditEntry
 from .certification import Certification, CertificationKind, CertificationStatus, GrantingLevel
 from .event import Event
 from .inspection import Inspection, InspectionResult, LotStatusChange
+from .job import Job, JobState
 from .lot import Lot, LotInput, LotStatus
 from .media import EventPhoto, MediaFile, MediaKind
 from .producer import LegalForm, Producer
 from .product import OcopGroup, Product
 from .programme import BatchEntry, BatchEntryStatus, ProgrammeBatch
-from .serial import Scan, Serial
+from .serial import Scan, ScanDay, ScanPlace, Serial
 from .user import Role, User
 
 __all__ = [
     "AuditEntry",
     "Inspection",
+    "Job",
+    "JobState",
     "InspectionResult",
     "LotStatusChange",
     "BatchEntry",
@@ -37,6 +40,8 @@ __all__ = [
     "ProgrammeBatch",
     "Role",
     "Scan",
+    "ScanDay",
+    "ScanPlace",
     "Serial",
     "User",
 ]

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -21,7 +21,11 @@ class Serial(db.Model):
     """
 
     __tablename__ = "serial"
-    __table_args__ = (UniqueConstraint("product_id", "serial", name="uq_serial_product_serial"),)
+    __table_args__ = (
+        UniqueConstraint("product_id", "serial", name="uq_serial_product_serial"),
+        # "Suspicious serials" of one product, newest first, without reading its items.
+        Index("ix_serial_product_flagged", "product_id", "flagged_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), index=True)
@@ -32,6 +36,10 @@ class Serial(db.Model):
     scan_count: Mapped[int] = mapped_column(default=0)
     first_scanned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_scanned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set once, when the item first looks copied: checked more often than its product's
+    # threshold ("many_checks"), or from places far apart in a short time ("far_apart").
+    flagged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    flag: Mapped[str | None] = mapped_column(String(20))
 
     lot: Mapped[Lot] = relationship()
 
@@ -53,4 +61,32 @@ class Scan(db.Model):
     )
     language: Mapped[str] = mapped_column(String(5))
     client_class: Mapped[str] = mapped_column(String(20))  # phone, tablet, desktop, other
+    # A province code from ``lookup_site.provinces``, only when the shopper shared it.
     province: Mapped[str | None] = mapped_column(String(100))
+
+
+class ScanDay(db.Model):
+    """Counted checks per local (Vietnam) day, lot and page language: the rollup that
+    analytics read, kept up to date by the same transaction that counts a check, so a
+    chart never scans the ``scan`` table however many millions of rows it holds."""
+
+    __tablename__ = "scan_day"
+    __table_args__ = (Index("ix_scan_day_product_day", "product_id", "day"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(5), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class ScanPlace(db.Model):
+    """Shared provinces per lot: every shared check, and those that were an item's first."""
+
+    __tablename__ = "scan_place"
+
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), primary_key=True)
+    province: Mapped[str] = mapped_column(String(40), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    scans: Mapped[int] = mapped_column(default=0)
+    first_scans: Mapped[int] = mapped_column(default=0)

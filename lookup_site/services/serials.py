@@ -13,17 +13,21 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import identifiers
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
-from ..models import Lot, Product, Scan, Serial
+from ..models import Lot, Product, Scan, ScanDay, Serial
 from ..models.base import utcnow
-from .clock import as_utc
+from . import rollups
+from .clock import VIETNAM, as_utc
 
 MAX_SERIALS = 100_000
 SERIAL_LENGTH = 12  # 12 Crockford base32 characters: 60 random bits
 DEFAULT_COPY_WARNING_THRESHOLD = 5
+FLAG_MANY_CHECKS = "many_checks"
+FLAG_FAR_APART = "far_apart"
 # Rows per "which of these already exist?" query: under SQLite's oldest bound-parameter limit.
 _CHECK_CHUNK = 900
 _CSV_CHUNK = 1000
@@ -210,6 +214,8 @@ class ItemChecks:
     count: int
     first_checked_at: datetime | None
     counted: bool
+    # The scan row this view recorded: the shopper may add their province to it.
+    scan_id: int | None = None
 
     @property
     def threshold(self) -> int:
@@ -217,8 +223,12 @@ class ItemChecks:
         return DEFAULT_COPY_WARNING_THRESHOLD if threshold is None else threshold
 
     @property
+    def far_apart(self) -> bool:
+        return self.serial.flag == FLAG_FAR_APART
+
+    @property
     def may_be_copied(self) -> bool:
-        return self.count > self.threshold
+        return self.count > self.threshold or self.far_apart
 
 
 def is_shopper(method: str, user_agent: str, purpose: str) -> bool:
@@ -242,7 +252,12 @@ def client_class(user_agent: str) -> str:
 
 
 def record_check(item: Serial, *, language: str, client: str) -> ItemChecks:
-    """Count one check of the item: one atomic UPDATE of its counters, one scan row."""
+    """Count one check of the item.
+
+    One atomic UPDATE of its counters, one scan row, one upsert of the day's rollup,
+    and, only on the check that crosses the product's threshold, one UPDATE that
+    flags the item as suspicious for the producer's analytics.
+    """
     now = utcnow()
     count, first = db.session.execute(
         update(Serial)
@@ -255,17 +270,44 @@ def record_check(item: Serial, *, language: str, client: str) -> ItemChecks:
         .returning(Serial.scan_count, Serial.first_scanned_at),
         execution_options={"synchronize_session": False},
     ).one()
-    db.session.execute(
-        insert(Scan).values(
+    language = language[:5]
+    scan_id = db.session.scalar(
+        insert(Scan)
+        .values(
             serial_id=item.id,
             lot_id=item.lot_id,
             product_id=item.product_id,
             scanned_at=now,
-            language=language[:5],
+            language=language,
             client_class=client,
         )
+        .returning(Scan.id)
     )
-    return ItemChecks(serial=item, count=count, first_checked_at=as_utc(first), counted=True)
+    rollups.add_to(
+        ScanDay,
+        {"day": now.astimezone(VIETNAM).date(), "lot_id": item.lot_id, "language": language},
+        {"count": 1},
+        product_id=item.product_id,
+    )
+    checks = ItemChecks(
+        serial=item, count=count, first_checked_at=as_utc(first), counted=True, scan_id=scan_id
+    )
+    if item.flag is None and count > checks.threshold:
+        flag_serial(item, FLAG_MANY_CHECKS, now)
+    return checks
+
+
+def flag_serial(item: Serial, flag: str, now: datetime) -> None:
+    """Mark the item as suspicious once; the first reason found is the one kept."""
+    db.session.execute(
+        update(Serial)
+        .where(Serial.id == item.id, Serial.flag.is_(None))
+        .values(flag=flag, flagged_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    # The page being rendered reads the flag; no second UPDATE at commit.
+    set_committed_value(item, "flag", flag)
+    set_committed_value(item, "flagged_at", now)
 
 
 def unrecorded_check(item: Serial) -> ItemChecks:
