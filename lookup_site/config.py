@@ -45,7 +45,21 @@ class DefaultConfig:
     LOGIN_THROTTLE = "5 per 15 minutes"
     # Item checks counted per client; beyond it the page shows but the check does not count.
     CHECK_COUNT_LIMIT = "20 per hour"
+    # Two shared checks of one item this far apart within FAR_APART_HOURS flag it as copied.
+    FAR_APART_KM = 200
+    FAR_APART_HOURS = 12
+    # How long the "share your province" form on an item's page stays valid.
+    PLACE_TOKEN_MAX_AGE = 3600
     UPLOAD_FOLDER: str | None = None  # default: <instance>/uploads
+    # Background jobs (item codes, label sheets): "thread" runs them in a worker thread
+    # of the app (one machine); "rq" queues them in Redis (JOBS_REDIS_URL) for a separate
+    # `flask --app lookup_site jobs worker`, shared by several app servers; "eager" runs
+    # them inside the request (tests, scripts).
+    JOBS_BACKEND = "thread"
+    JOBS_REDIS_URL = "redis://127.0.0.1:6379/0"
+    JOBS_QUEUE = "txng"
+    # Processes drawing label sheets; None: one per CPU core.
+    LABEL_WORKERS: int | None = None
     # Werkzeug's method string; the tests use a cheap one to stay fast.
     PASSWORD_HASH_METHOD = "scrypt"
 
@@ -57,6 +71,8 @@ ENVIRONMENT_KEYS = {
     "REPORT_EMAIL": "REPORT_EMAIL",
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "UPLOAD_FOLDER": "UPLOAD_FOLDER",
+    "JOBS_BACKEND": "JOBS_BACKEND",
+    "JOBS_REDIS_URL": "JOBS_REDIS_URL",
 }
 
 

@@ -65,6 +65,10 @@ def app_config(database_url, tmp_path) -> dict:
         # scrypt costs ~0.1 s a hash; test accounts need no protection (see test_login).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        # Jobs run inside the request unless a test is about the thread or RQ backend.
+        "JOBS_BACKEND": "eager",
+        # One process draws label sheets unless a test is about the process pool.
+        "LABEL_WORKERS": 1,
     }
 
 
