@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -102,12 +102,30 @@ def _taken(product_id: int, candidates: list[str]) -> set[str]:
     return taken
 
 
-def generate_serials(lot: Lot, count: int) -> list[Serial]:
-    """Issue count new unguessable serials for the lot's items, unique for its product."""
-    if not isinstance(count, int) or not 1 <= count <= MAX_SERIALS:
+def check_quantity(count: object) -> int:
+    """Return count if it is a quantity of serials one request may issue."""
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_SERIALS:
         raise SerialQuantityOutOfRange(
             f"Between 1 and {MAX_SERIALS} serials", count=count, max=MAX_SERIALS
         )
+    return count
+
+
+def generate_serials(lot: Lot, count: int) -> list[Serial]:
+    """Issue count new unguessable serials for the lot's items, unique for its product."""
+    now = utcnow()
+    issue_serials(lot, check_quantity(count), created_at=now)
+    return list(
+        db.session.scalars(
+            select(Serial)
+            .where(Serial.lot_id == lot.id, Serial.created_at == now)
+            .order_by(Serial.id)
+        )
+    )
+
+
+def issue_serials(lot: Lot, count: int, *, created_at: datetime) -> int:
+    """Insert count new serials stamped created_at (one INSERT); return how many."""
     chosen: list[str] = []
     seen: set[str] = set()
     while len(chosen) < count:
@@ -117,19 +135,23 @@ def generate_serials(lot: Lot, count: int) -> list[Serial]:
             if serial not in taken:
                 chosen.append(serial)
                 seen.add(serial)
-    now = utcnow()
     rows = [
-        {"lot_id": lot.id, "product_id": lot.product_id, "serial": s, "created_at": now}
+        {"lot_id": lot.id, "product_id": lot.product_id, "serial": s, "created_at": created_at}
         for s in chosen
     ]
     db.session.execute(insert(Serial), rows)
-    return list(
-        db.session.scalars(
-            select(Serial)
-            .where(Serial.lot_id == lot.id, Serial.created_at == now)
-            .order_by(Serial.id)
-        )
-    )
+    return len(rows)
+
+
+def withdraw_unchecked(lot: Lot, created_at: datetime) -> int:
+    """Delete the serials of one issue (by its stamp) that were never checked: undoes a
+    bulk issue that failed half-way. Returns how many went."""
+    return db.session.execute(
+        delete(Serial).where(
+            Serial.lot_id == lot.id, Serial.created_at == created_at, Serial.scan_count == 0
+        ),
+        execution_options={"synchronize_session": False},
+    ).rowcount
 
 
 def count_serials(lot: Lot) -> int:
@@ -152,8 +174,9 @@ def short_code(lot: Lot, serial: str) -> str:
     return f"{identifiers.format_public_code(lot.public_code)}-{serial}"
 
 
-def serials_csv(lot: Lot) -> Iterator[str]:
-    """Yield the lot's serials as CSV text (serial,url,short_code) for print houses."""
+def serials_csv(lot: Lot, created_at: datetime | None = None) -> Iterator[str]:
+    """Yield the lot's serials (or one issue's, by its stamp) as CSV text
+    (serial,url,short_code) for print houses."""
     base = current_app.config["PUBLIC_BASE_URL"]
     # One valid URL built in full; the rest only swap the serial, as 100,000 must be quick.
     prefix = _item_url(base, lot, "0").removesuffix("0")
@@ -161,9 +184,11 @@ def serials_csv(lot: Lot) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(("serial", "url", "short_code"))
+    query = select(Serial.serial).where(Serial.lot_id == lot.id)
+    if created_at is not None:
+        query = query.where(Serial.created_at == created_at)
     values = db.session.scalars(
-        select(Serial.serial).where(Serial.lot_id == lot.id).order_by(Serial.id),
-        execution_options={"yield_per": _CSV_CHUNK},
+        query.order_by(Serial.id), execution_options={"yield_per": _CSV_CHUNK}
     )
     for number, serial in enumerate(values, start=1):
         writer.writerow(
