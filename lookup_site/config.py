@@ -45,6 +45,8 @@ class DefaultConfig:
     LOGIN_THROTTLE = "5 per 15 minutes"
     # Item checks counted per client; beyond it the page shows but the check does not count.
     CHECK_COUNT_LIMIT = "20 per hour"
+    # Off: item pages show their counts but record nothing (the benchmark compares both).
+    RECORD_SCANS = True
     # Two shared checks of one item this far apart within FAR_APART_HOURS flag it as copied.
     FAR_APART_KM = 200
     FAR_APART_HOURS = 12
