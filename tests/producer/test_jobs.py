@@ -41,9 +41,7 @@ def serial_count(db) -> int:
 
 
 def issue(client, lot, count: int):
-    return client.post(
-        f"/producer/lots/{lot.id}/serials?lang=en", data={"count": str(count)}
-    )
+    return client.post(f"/producer/lots/{lot.id}/serials?lang=en", data={"count": str(count)})
 
 
 def csv_rows(data: bytes) -> list[list[str]]:
