@@ -4,6 +4,7 @@ from .audit import AuditEntry
 from .certification import Certification, CertificationKind, CertificationStatus, GrantingLevel
 from .event import Event
 from .inspection import Inspection, InspectionResult, LotStatusChange
+from .interop import ApiToken, OutboxItem, OutboxState
 from .job import Job, JobState
 from .lot import Lot, LotInput, LotStatus
 from .media import EventPhoto, MediaFile, MediaKind
@@ -14,6 +15,9 @@ from .serial import Scan, ScanDay, ScanPlace, Serial
 from .user import Role, User
 
 __all__ = [
+    "ApiToken",
+    "OutboxItem",
+    "OutboxState",
     "AuditEntry",
     "Inspection",
     "Job",

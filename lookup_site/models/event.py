@@ -34,6 +34,9 @@ class Event(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stable identity for EPCIS exchange (eventID).
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_event_uuid)
+    # The eventID another system gave this event when it was captured through EPCIS:
+    # capturing the same document twice records each event once.
+    epcis_event_id: Mapped[str | None] = mapped_column(String(300), unique=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"))
     sequence: Mapped[int]
     step: Mapped[str] = mapped_column(String(40))
