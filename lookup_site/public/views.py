@@ -18,13 +18,13 @@ from flask_limiter.util import get_remote_address
 from limits import parse as parse_limit
 from sqlalchemy import select
 
-from .. import identifiers
+from .. import identifiers, provinces
 from ..errors import LotNotFound
-from ..extensions import db, limiter
+from ..extensions import csrf, db, limiter
 from ..i18n import current_language
 from ..links import lot_path, lot_qr_url, product_path, public_url
 from ..models import Lot, Producer, Product, Serial
-from ..services import catalogue, lookup, lots, qr, serials
+from ..services import catalogue, lookup, lots, qr, scan_places, serials
 from ..services.serialize import lot_dict
 from . import bp
 
@@ -44,6 +44,8 @@ def home():
 @bp.get("/lookup")
 def lookup_code():
     result = lookup.resolve(request.args.get("q", ""))
+    if result.item is not None:
+        return redirect(item_path(result.item), code=303)
     if result.lot is not None:
         return redirect(lot_path(result.lot), code=303)
     return redirect(product_path(result.product), code=303)
@@ -122,7 +124,20 @@ def item_by_code(public_code: str, serial: str):
     return render_item(item)
 
 
-def render_lot(lot: Lot, checks: serials.ItemChecks | None = None):
+def item_path(item: Serial) -> str:
+    """The item's site-relative URL: its Digital Link path, or the short-code path."""
+    if item.lot.product.gtin:
+        return f"{lot_path(item.lot)}/21/{identifiers.percent_encode(item.serial)}"
+    return url_for("public.item_by_code", public_code=item.lot.public_code, serial=item.serial)
+
+
+def render_lot(
+    lot: Lot,
+    checks: serials.ItemChecks | None = None,
+    *,
+    place_token: str | None = None,
+    shared: scan_places.SharedPlace | None = None,
+):
     page = lots.lot_page(lot)
     if wants_json():
         return jsonify(lot_dict(page, lot_path, lot_qr_url(lot)))
@@ -133,6 +148,9 @@ def render_lot(lot: Lot, checks: serials.ItemChecks | None = None):
         product_path=product_path,
         qr_url=lot_qr_url(lot),
         checks=checks,
+        place_token=place_token,
+        province_choices=provinces.choices(current_language()) if place_token else (),
+        shared=shared,
     )
 
 
@@ -153,7 +171,8 @@ def within_check_limit() -> bool:
 def render_item(item: Serial):
     """The lot page for one item, counting this view if a person opened it."""
     counted = (
-        not wants_json()
+        current_app.config["RECORD_SCANS"]
+        and not wants_json()
         and serials.is_shopper(
             request.method,
             request.headers.get("User-Agent", ""),
@@ -169,9 +188,41 @@ def render_item(item: Serial):
             language=current_language(),
             client=serials.client_class(request.headers.get("User-Agent", "")),
         )
-        response = make_response(render_lot(item.lot, checks))
+        token = scan_places.place_token(checks.scan_id) if checks.scan_id else None
+        response = make_response(render_lot(item.lot, checks, place_token=token))
         db.session.commit()  # after rendering: a commit expires the objects the page reads
     # A cached copy would neither count the check nor show the latest count.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.post("/items/place")
+@csrf.exempt  # shoppers have no session: the signed single-scan token is the protection
+def share_place():
+    """Record the province a shopper chose to share, then show the item's page again.
+
+    Rendered here rather than redirected: no second round trip on a slow connection,
+    and no URL marker that would let a page view skip counting. A reload posts the
+    same token again, which changes nothing.
+    """
+    token = request.form.get("token", "")
+    try:
+        shared = scan_places.share_place(token, request.form.get("province", ""))
+    except scan_places.PlaceRefused as refused:
+        again = token if isinstance(refused, scan_places.UnknownProvince) else None
+        body = render_template(
+            "place_refused.html",
+            message=refused.message,
+            place_token=again,
+            province_choices=provinces.choices(current_language()),
+        )
+        response = make_response(body, 400)
+    else:
+        item = shared.item
+        response = make_response(
+            render_lot(item.lot, serials.unrecorded_check(item), shared=shared)
+        )
+        db.session.commit()  # after rendering: a commit expires the objects the page reads
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 

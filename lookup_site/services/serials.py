@@ -324,15 +324,16 @@ def record_check(item: Serial, *, language: str, client: str) -> ItemChecks:
 
 def flag_serial(item: Serial, flag: str, now: datetime) -> None:
     """Mark the item as suspicious once; the first reason found is the one kept."""
-    db.session.execute(
+    flagged = db.session.execute(
         update(Serial)
         .where(Serial.id == item.id, Serial.flag.is_(None))
         .values(flag=flag, flagged_at=now),
         execution_options={"synchronize_session": False},
-    )
-    # The page being rendered reads the flag; no second UPDATE at commit.
-    set_committed_value(item, "flag", flag)
-    set_committed_value(item, "flagged_at", now)
+    ).rowcount
+    if flagged:
+        # The page being rendered reads the flag; no second UPDATE at commit.
+        set_committed_value(item, "flag", flag)
+        set_committed_value(item, "flagged_at", now)
 
 
 def unrecorded_check(item: Serial) -> ItemChecks:
