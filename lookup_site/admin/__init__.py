@@ -13,6 +13,7 @@ bp = Blueprint("admin", __name__)
 # (the menu entry's endpoint, its label, endpoint prefixes of the pages in its section)
 NAVIGATION = (
     ("admin.dashboard", _l("Dashboard"), ("admin.dashboard",)),
+    ("admin.analytics", _l("Scans"), ("admin.analytics",)),
     ("admin.programme", _l("Programme"), ("admin.programme", "admin.batch", "admin.new_batch",
                                           "admin.edit_batch")),
     ("admin.producers", _l("Facilities"), ("admin.producer", "admin.new_producer",

@@ -30,6 +30,7 @@ NAVIGATION = (
          "producer.repeat_event", "producer.add_input"),
     ),
     ("producer.imports", _l("Import"), ("producer.import",)),
+    ("producer.analytics", _l("Scans"), ("producer.analytics",)),
     ("producer.facility", _l("Facility"), ("producer.facility",)),
 )  # fmt: skip
 
@@ -43,4 +44,14 @@ def require_producer() -> None:
     """Refuse the whole workspace to anyone but a producer user."""
 
 
-from . import diary, facility, imports, labels, lots, products, serials, views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    analytics,
+    diary,
+    facility,
+    imports,
+    labels,
+    lots,
+    products,
+    serials,
+    views,
+)

@@ -140,3 +140,64 @@ def column_chart(
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def time_chart(
+    items: Sequence[Datum | tuple],
+    title: str,
+    *,
+    ticks: dict[int, str] | None = None,
+    width: int = 640,
+    plot_height: int = 120,
+) -> Markup:
+    """Draw a series in time order as thin columns, for days or weeks.
+
+    A year of days is too many columns for a value and a label each: the axis shows
+    only ``ticks`` (column index → short label) and the highest value, while every
+    column keeps its full label and value in its tooltip and in the aria-label.
+    """
+    data = _data(items)
+    ticks = ticks or {}
+    top = max((datum.value for datum in data), default=0)
+    top_text = _number(top)
+    left = len(top_text) * CHAR_WIDTH + 8
+    top_line, tick_room = FONT_SIZE + 4, FONT_SIZE + 10
+    baseline = top_line + plot_height
+    height = baseline + tick_room
+    slot = (width - left) / max(len(data), 1)
+    column = max(slot * 0.8, 1.0)
+    parts = _open(title, data, width, height, "timeline")
+    parts.append(
+        f'<text x="{left - 6:.1f}" y="{top_line + FONT_SIZE * 0.35:.1f}" text-anchor="end" '
+        f'fill="{INK}">{escape(top_text)}</text>'
+        f'<line x1="{left:.1f}" y1="{top_line}" x2="{width}" y2="{top_line}" stroke="#d8dcd6" '
+        f'stroke-width="1" stroke-dasharray="3 3"/>'
+        f'<line x1="{left:.1f}" y1="{baseline}" x2="{width}" y2="{baseline}" stroke="{INK}" '
+        f'stroke-width="1"/>'
+    )
+    tick_end = float("-inf")  # where the last drawn tick label ends
+    for index, datum in enumerate(data):
+        x = left + slot * index + (slot - column) / 2
+        if datum.value and top > 0:
+            tall = plot_height * datum.value / top
+            parts.append(
+                f'<rect x="{x:.1f}" y="{baseline - tall:.1f}" width="{column:.1f}" '
+                f'height="{tall:.1f}" fill="{escape(datum.fill)}">'
+                f"<title>{escape(datum.label)}: {escape(_number(datum.value))}</title></rect>"
+            )
+        if index in ticks:
+            label = ticks[index]
+            centre = x + column / 2
+            half = len(label) * CHAR_WIDTH / 2
+            anchor = min(max(centre, left + half), width - half)
+            if anchor - half < tick_end + CHAR_WIDTH:
+                continue  # it would overlap the previous label: leave it to the tooltip
+            tick_end = anchor + half
+            parts.append(
+                f'<line x1="{centre:.1f}" y1="{baseline}" x2="{centre:.1f}" '
+                f'y2="{baseline + 4}" stroke="{INK}" stroke-width="1"/>'
+                f'<text x="{anchor:.1f}" y="{baseline + FONT_SIZE + 5}" text-anchor="middle" '
+                f'fill="{INK}">{escape(label)}</text>'
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))
