@@ -91,8 +91,14 @@ def append_event(
     recorded_at: datetime | None = None,
     corrects: Event | None = None,
     photos: Sequence[MediaFile] = (),
+    uuid: str | None = None,
+    epcis_event_id: str | None = None,
 ) -> Event:
-    """Append an event to the lot's chain; published events are never changed."""
+    """Append an event to the lot's chain; published events are never changed.
+
+    ``uuid`` and ``epcis_event_id`` are for events that already have an identity
+    elsewhere (EPCIS capture).
+    """
     if step not in STEPS:
         raise InvalidCorrection(f"Unknown step {step!r}", step=step)
     if event_time.tzinfo is None:
@@ -122,13 +128,14 @@ def append_event(
         notes_en=notes_en,
         recorded_by=recorded_by,
         corrects=corrects,
+        epcis_event_id=epcis_event_id,
         previous_hash=previous_hash,
         hash="",
     )
     event.photos = [EventPhoto(media=media) for media in photos]
     event.recorded_at = as_utc(recorded_at) if recorded_at else utcnow()
     # The hash covers the uuid, so it is set now rather than by the column default at flush.
-    event.uuid = new_event_uuid()
+    event.uuid = uuid or new_event_uuid()
     # Reading the photos' hashes must not flush the half-built event.
     with db.session.no_autoflush:
         event.hash = chain.event_hash(event, lot.public_code, corrects.uuid if corrects else None)
