@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote, urlsplit
 
 from flask import (
@@ -14,6 +15,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from limits import parse as parse_limit
 from sqlalchemy import select
@@ -21,14 +24,16 @@ from sqlalchemy import select
 from .. import identifiers, provinces
 from ..errors import LotNotFound
 from ..extensions import csrf, db, limiter
-from ..i18n import current_language
+from ..i18n import current_language, other_language
 from ..links import lot_path, lot_qr_url, product_path, public_url
 from ..models import Lot, Producer, Product, Serial
-from ..services import catalogue, lookup, lots, qr, scan_places, serials
+from ..services import catalogue, linkset, lookup, lots, qr, scan_places, serials
 from ..services.serialize import lot_dict
 from . import bp
 
 SITEMAP_LIMIT = 50_000
+# A linkType value is echoed on the "no such link" page: keep a hostile one short.
+MAX_SHOWN_LINK_TYPE = 100
 
 
 def wants_json() -> bool:
@@ -63,26 +68,98 @@ def _raw_path() -> str:
     return quote(request.path, safe="/")
 
 
-@bp.route("/01/<anypath:rest>", methods=["GET", "HEAD"], merge_slashes=False)
+# The resolver's answers are read by other sites' scripts: GS1 asks for CORS, on errors too.
+CROSS_ORIGIN_ENDPOINTS = frozenset(
+    {"public.resolve", "public.resolver_description", "public.lot_epcis"}
+)
+RESOLVER_METHODS = ["GET", "HEAD", "OPTIONS"]
+ALLOWED_METHODS = ", ".join(RESOLVER_METHODS)
+PREFLIGHT_MAX_AGE = 24 * 3600
+
+
+@bp.after_request
+def allow_cross_origin(response: Response) -> Response:
+    if request.endpoint in CROSS_ORIGIN_ENDPOINTS:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+        response.headers["Access-Control-Expose-Headers"] = "Link"
+    return response
+
+
+def preflight() -> Response:
+    """Answer OPTIONS: the methods, and any request headers a cross-site script asks for."""
+    response = Response(status=204)
+    response.headers.remove("Content-Type")  # no body, so no type
+    response.headers["Allow"] = ALLOWED_METHODS
+    asked = request.headers.get("Access-Control-Request-Headers")
+    if asked:
+        response.headers["Access-Control-Allow-Headers"] = asked
+    response.headers["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
+    return response
+
+
+@bp.route("/01/<anypath:rest>", methods=RESOLVER_METHODS, merge_slashes=False)
 def resolve(rest: str):
-    """Answer a GS1 Digital Link path: the lot page or the product page."""
+    """Answer a GS1 Digital Link URI: its page, its linkset, or a redirect to one of its links."""
+    link, canonical = read_digital_link()
+    if request.method == "OPTIONS":
+        return preflight()
+    query = request.query_string.decode("latin-1")
+    if not canonical:
+        # A 13-digit GTIN or a trailing slash: tolerated, answered with a permanent
+        # redirect to the canonical form, the query passed on whole.
+        response = redirect(link.uri("") + (f"?{query}" if query else ""), code=301)
+    else:
+        link_type = request.args.get("linkType", "")
+        if link_type in linkset.LINKSET_REQUESTS or (not link_type and wants_linkset()):
+            return linkset_response(linkset.linkset_for(link))
+        if link_type:
+            response = follow_link_type(link, link_type, query)
+        else:
+            response = make_response(digital_link_page(link))
+    # One short Link header, to the linkset (listing every link here is deprecated).
+    response.headers["Link"] = (
+        f'<{linkset.linkset_url(link)}>; rel="linkset"; type="{linkset.LINKSET_MEDIA_TYPE}"'
+    )
+    response.vary.add("Accept")
+    return response
+
+
+def read_digital_link() -> tuple[identifiers.DigitalLink, bool]:
+    """Parse the request's Digital Link on PUBLIC_BASE_URL; tell whether it was canonical.
+
+    A 13-digit GTIN or a trailing slash is read leniently (the caller redirects);
+    anything else malformed raises an IdentifierError, answered with a 400.
+    """
     base = current_app.config["PUBLIC_BASE_URL"]
     raw_path = _raw_path()
     query = request.query_string.decode("latin-1")
     uri = base + raw_path + (f"?{query}" if query else "")
     try:
-        link = identifiers.parse_digital_link(uri)
+        return identifiers.parse_digital_link(uri), True
     except identifiers.InvalidDigitalLink as strict_error:
-        # A 13-digit GTIN or a trailing slash: tolerated, answered with a
-        # permanent redirect to the canonical form. Anything else is a 400.
         try:
-            link = identifiers.parse_digital_link(
+            lenient = identifiers.parse_digital_link(
                 base + raw_path.rstrip("/"), permit_zero_suppressed_gtin=True
             )
         except identifiers.InvalidDigitalLink:
             raise explain_bad_path(raw_path) from strict_error
-        target = link.uri("") + (f"?{query}" if query else "")
-        return redirect(target, code=301)
+        if lenient.uri("") == raw_path:
+            # The path is canonical, so its query attributes are what is wrong:
+            # a redirect would only come back here.
+            raise strict_error from None
+        return lenient, False
+
+
+def wants_linkset() -> bool:
+    best = request.accept_mimetypes.best_match(
+        ["text/html", "application/json", linkset.LINKSET_MEDIA_TYPE]
+    )
+    return best == linkset.LINKSET_MEDIA_TYPE
+
+
+def digital_link_page(link: identifiers.DigitalLink):
+    """The page for a person: the item, lot or product page."""
     if link.cpv is not None:
         # Variant codes are not registered here yet: a well-formed one is unknown,
         # which is a 404, never a lot page.
@@ -95,6 +172,53 @@ def resolve(rest: str):
     return render_template("product.html", page=page, lot_path=lot_path)
 
 
+def linkset_response(found: linkset.Linkset) -> Response:
+    """The linkset as RFC 9264 JSON, with a Link header to the JSON-LD context that reads it."""
+    response = Response(
+        json.dumps(found.as_json(), ensure_ascii=False), mimetype=linkset.LINKSET_MEDIA_TYPE
+    )
+    context, rel = linkset.LINKSET_CONTEXT, linkset.JSON_LD_CONTEXT_REL
+    response.headers["Link"] = f'<{context}>; rel="{rel}"; type="application/ld+json"'
+    response.vary.add("Accept")
+    return response
+
+
+def follow_link_type(link: identifiers.DigitalLink, requested: str, query: str) -> Response:
+    """Redirect to the link of the requested type, or say there is none (404)."""
+    found = linkset.linkset_for(link)
+    name = linkset.link_type_name(requested)
+    target = found.find(name) if name else None
+    if target is not None:
+        return redirect(linkset.redirect_target(target.href, query), code=307)
+    return no_such_link(found, requested[:MAX_SHOWN_LINK_TYPE])
+
+
+def no_such_link(found: linkset.Linkset, shown: str) -> Response:
+    """Tell a person (in both languages) or a program that the code has no such link."""
+    message = _("This code has no link of the type “%(type)s”.", type=shown)
+    with force_locale(other_language()):
+        message_other = _("This code has no link of the type “%(type)s”.", type=shown)
+    if wants_json():
+        problem = jsonify(
+            type="about:blank",
+            status=404,
+            title="no_such_link",
+            detail=message,
+            detail_localized={current_language(): message, other_language(): message_other},
+        )
+        problem.status_code = 404
+        problem.mimetype = "application/problem+json"
+        return problem
+    body = render_template(
+        "link_missing.html",
+        message=message,
+        message_other=message_other,
+        other_language_code=other_language(),
+        page_url=found.default_link.href,
+    )
+    return make_response(body, 404)
+
+
 def explain_bad_path(raw_path: str) -> identifiers.IdentifierError:
     """Find the most specific reason a /01/ path is malformed, for the shopper."""
     segments = raw_path.split("/")  # ['', '01', gtin, '10', lot, ...]
@@ -105,6 +229,30 @@ def explain_bad_path(raw_path: str) -> identifiers.IdentifierError:
     except identifiers.IdentifierError as specific:
         return specific
     return identifiers.InvalidDigitalLink("structure", raw_path)
+
+
+@bp.route("/.well-known/gs1resolver", methods=RESOLVER_METHODS)
+def resolver_description():
+    """Describe this site as a GS1-conformant resolver."""
+    if request.method == "OPTIONS":
+        return preflight()
+    return jsonify(linkset.resolver_description())
+
+
+@bp.route("/t/<public_code>/epcis", methods=RESOLVER_METHODS)
+def lot_epcis(public_code: str):
+    """The lot's history as an EPCIS 2.0 JSON-LD document, for other traceability systems."""
+    if request.method == "OPTIONS":
+        return preflight()
+    code = identifiers.normalize_public_code(public_code)
+    if code != public_code:
+        return redirect(url_for("public.lot_epcis", public_code=code), code=301)
+    lot = lots.find_lot_by_public_code(code)
+    # Imported on first use: the shopper pages never need the EPCIS exporter.
+    from ..services import epcis
+
+    body = json.dumps(epcis.lot_document(lot), ensure_ascii=False)
+    return Response(body, mimetype="application/ld+json")
 
 
 @bp.route("/t/<public_code>", methods=["GET", "HEAD"])
