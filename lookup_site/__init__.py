@@ -35,11 +35,12 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 def register_extensions(app: Flask) -> None:
     from . import database, i18n
     from .extensions import csrf, db, limiter, login_manager, migrate
-    from .services import audit
+    from .services import audit, portal
     from .services.accounts import load_user
 
     db.init_app(app)
     audit.init_app(app)
+    portal.init_app(app)
     migrate.init_app(app, db, directory=str(paths.PACKAGE_DIR / "migrations"))
     database.init_app(app)
     i18n.init_app(app)

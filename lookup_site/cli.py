@@ -84,7 +84,7 @@ CLI_ACCOUNT_ERRORS = {
 
 
 def init_app(app: Flask) -> None:
-    from . import serials_cli, translate
+    from . import portal_cli, serials_cli, translate
     from .benchmark import benchmark_command
     from .labels_benchmark import init_app as init_labels_benchmark
 
@@ -94,4 +94,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(benchmark_command)
     translate.init_app(app)
     serials_cli.init_app(app)
+    portal_cli.init_app(app)
     init_labels_benchmark(app)

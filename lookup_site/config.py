@@ -45,6 +45,8 @@ class DefaultConfig:
     LOGIN_THROTTLE = "5 per 15 minutes"
     # Item checks counted per client; beyond it the page shows but the check does not count.
     CHECK_COUNT_LIMIT = "20 per hour"
+    # Requests to /api/v1 per token (per client address without a valid token).
+    API_RATE_LIMIT = "600 per minute"
     # Off: item pages show their counts but record nothing (the benchmark compares both).
     RECORD_SCANS = True
     # Two shared checks of one item this far apart within FAR_APART_HOURS flag it as copied.
@@ -64,6 +66,17 @@ class DefaultConfig:
     LABEL_WORKERS: int | None = None
     # Werkzeug's method string; the tests use a cheap one to stay fast.
     PASSWORD_HASH_METHOD = "scrypt"
+    # The national traceability portal. Changes are always recorded in the outbox;
+    # `flask --app lookup_site portal sync` sends them only once PORTAL_URL is set.
+    PORTAL_URL: str | None = None
+    # Sent as "Authorization: Bearer …": set it in the environment, never in a file.
+    PORTAL_TOKEN: str | None = None
+    # Seconds to connect, and to wait for each part of the answer.
+    PORTAL_TIMEOUT = 10.0
+    # Tries before an item is marked failed for the Department (11 to 15 hours of retries).
+    PORTAL_MAX_ATTEMPTS = 12
+    # Items one sync pass sends at most.
+    PORTAL_BATCH = 100
 
 
 ENVIRONMENT_KEYS = {
@@ -75,6 +88,11 @@ ENVIRONMENT_KEYS = {
     "UPLOAD_FOLDER": "UPLOAD_FOLDER",
     "JOBS_BACKEND": "JOBS_BACKEND",
     "JOBS_REDIS_URL": "JOBS_REDIS_URL",
+    "PORTAL_URL": "PORTAL_URL",
+    "PORTAL_TOKEN": "PORTAL_TOKEN",
+    "PORTAL_TIMEOUT": "PORTAL_TIMEOUT",
+    "PORTAL_MAX_ATTEMPTS": "PORTAL_MAX_ATTEMPTS",
+    "PORTAL_BATCH": "PORTAL_BATCH",
 }
 
 

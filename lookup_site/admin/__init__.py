@@ -19,6 +19,7 @@ NAVIGATION = (
     ("admin.producers", _l("Facilities"), ("admin.producer", "admin.new_producer",
                                            "admin.edit_producer")),
     ("admin.users", _l("Accounts"), ("admin.user", "admin.new_user")),
+    ("admin.portal", _l("National portal"), ("admin.portal",)),
     ("admin.audit", _l("Audit trail"), ("admin.audit",)),
 )  # fmt: skip
 

@@ -1,3 +1,3 @@
 """Import the admin workspace's view modules so they register their routes."""
 
-from . import analytics, audit, dashboard, labels, producers, programme, users  # noqa: F401
+from . import analytics, audit, dashboard, labels, portal, producers, programme, users  # noqa: F401

@@ -48,7 +48,10 @@ class OutboxItem(db.Model):
     that nothing is applied twice."""
 
     __tablename__ = "portal_outbox"
-    __table_args__ = (Index("ix_portal_outbox_due", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_portal_outbox_due", "state", "next_attempt_at"),
+        Index("ix_portal_outbox_record", "entity", "entity_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity: Mapped[str] = mapped_column(String(20))  # producer, product, lot, event

@@ -37,6 +37,7 @@ def upgrade():
     )
     with op.batch_alter_table('portal_outbox', schema=None) as batch_op:
         batch_op.create_index('ix_portal_outbox_due', ['state', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_portal_outbox_record', ['entity', 'entity_id'], unique=False)
 
     op.create_table('api_token',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -74,6 +75,7 @@ def downgrade():
 
     op.drop_table('api_token')
     with op.batch_alter_table('portal_outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_portal_outbox_record')
         batch_op.drop_index('ix_portal_outbox_due')
 
     op.drop_table('portal_outbox')
