@@ -58,6 +58,12 @@ def handle_identifier_error(error: identifiers.IdentifierError):
 
 
 def handle_http_error(error: HTTPException):
+    if request.path.startswith("/api/"):
+        # An unknown API address or method matches no route, so no blueprint's handler
+        # sees it: answer it as the API answers every error.
+        from .api.problems import handle_http_error as api_problem
+
+        return api_problem(error)
     kinds = {
         400: "bad_request",
         403: "forbidden",

@@ -160,8 +160,10 @@ def _media_message(error: Exception) -> str | None:
 
 
 def _serial_message(error: Exception) -> str | None:
-    from .services import serials
+    from .services import serial_labels, serials
 
+    if isinstance(error, serial_labels.LotHasNoSerials):
+        return _("This lot has no item codes yet. Issue item codes first, then print their labels.")
     if isinstance(error, serials.SerialQuantityOutOfRange):
         return _(
             "Enter a number of serial codes from 1 to %(max)s.",

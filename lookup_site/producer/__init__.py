@@ -32,6 +32,8 @@ NAVIGATION = (
     ("producer.imports", _l("Import"), ("producer.import",)),
     ("producer.analytics", _l("Scans"), ("producer.analytics",)),
     ("producer.facility", _l("Facility"), ("producer.facility",)),
+    ("producer.tokens", _l("API tokens"), ("producer.tokens", "producer.create_token",
+                                           "producer.revoke_token")),
 )  # fmt: skip
 
 
@@ -53,5 +55,6 @@ from . import (  # noqa: E402,F401
     lots,
     products,
     serials,
+    tokens,
     views,
 )

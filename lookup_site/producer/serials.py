@@ -27,6 +27,7 @@ from wtforms.validators import ValidationError
 from ..auth.access import current_facility
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import current_language
 from ..messages import describe
 from ..models import Job, Lot
 from ..services import jobs, labels, ownership, serial_jobs, serials
@@ -112,7 +113,9 @@ def serial_labels(lot_id: int):
     if form.validate_on_submit():
         count = serials.count_serials(lot)
         if count:
-            return _submit(lot, serial_jobs.LABELS, count, grid=form.grid.data)
+            return _submit(
+                lot, serial_jobs.LABELS, count, grid=form.grid.data, lang=current_language()
+            )
         flash(_("Issue item codes for this lot first: the sheets print one label per code."))
     else:
         _form_errors(form)

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 import segno
@@ -307,6 +310,7 @@ class TextLine:
     x: float  # mm from the label's left edge
     baseline: float  # mm from the label's top edge
     text: str
+    block: str = ""  # which text it belongs to: "name", "lot", "code" or "tagline"
 
 
 @dataclass(frozen=True)
@@ -324,12 +328,14 @@ class _Block:
     base: float  # points per millimetre of text-box height
     cap: float  # the largest size worth using
     floor: float  # the smallest size still legible when printed
+    name: str
 
 
-_NAME = _Block(FONT_BOLD, 0.42, 11.0, 5.5)
-_LOT = _Block(FONT_REGULAR, 0.30, 8.0, 5.0)
-_CODE = _Block(FONT_BOLD, 0.36, 10.0, 6.0)
-_TAGLINE = _Block(FONT_REGULAR, 0.22, 6.5, 4.2)
+_NAME = _Block(FONT_BOLD, 0.42, 11.0, 5.5, "name")
+_LOT = _Block(FONT_REGULAR, 0.30, 8.0, 5.0, "lot")
+_CODE = _Block(FONT_BOLD, 0.36, 10.0, 6.0, "code")
+_TAGLINE = _Block(FONT_REGULAR, 0.22, 6.5, 4.2, "tagline")
+CODE_FONT = _CODE.font
 NAME_MAX_LINES = 4
 _SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5)
 _NAME_STEP = 0.25  # points
@@ -348,7 +354,7 @@ class _Wrapped:
 
 def layout_label(size: LabelSize, text: LabelText) -> LabelLayout:
     """Place the code on the left and the text beside it, shrinking text until it fits."""
-    _register_fonts()
+    register_fonts()
     side = min(size.height - 2 * PAD_MM, size.width / 2)
     text_x = PAD_MM + side + GAP_MM
     width = size.width - text_x - PAD_MM
@@ -372,7 +378,7 @@ def _fit(text: LabelText, width: float, height: float) -> tuple[_Wrapped, list[_
     for scale in _SCALES:
         fixed = [
             _one_line(_LOT, _scaled(_LOT, height, scale), text.lot_line, width),
-            _one_line(_CODE, _scaled(_CODE, height, scale), text.short_code, width),
+            _one_line(_CODE, _scaled(_CODE, height, scale), text.short_code, width, hyphens=True),
             _wrapped(_TAGLINE, _scaled(_TAGLINE, height, scale), _tagline(text), width),
         ]
         room = height - sum(block.height for block in fixed) - GAP_MM * len(fixed)
@@ -411,8 +417,14 @@ def _wrapped(
     return _Wrapped(block, size_pt, tuple(lines))
 
 
-def _one_line(block: _Block, size_pt: float, text: str, width: float) -> _Wrapped:
-    """Shrink a code's line to fit the width; failing that, break it at spaces only."""
+def _one_line(
+    block: _Block, size_pt: float, text: str, width: float, hyphens: bool = False
+) -> _Wrapped:
+    """Shrink a code's line to fit the width; failing that, break it at spaces only.
+
+    With hyphens, as in a short code, whose hyphens are layout only (typed or not, the
+    code reads the same), it may break after a hyphen too: K7QM-4XZ2- / 7HG3KQ9M2XTB.
+    """
     # A code broken inside is misread, so below the floor the line is split between
     # its words ("Lot:" / "A-VERY-LONG-CODE") at a size where the longest word fits,
     # down to CODE_MIN_PT; only a code wider than that is broken between letters.
@@ -422,9 +434,30 @@ def _one_line(block: _Block, size_pt: float, text: str, width: float) -> _Wrappe
     fitted = _quarter_points(size_pt * width / natural)
     if fitted >= block.floor:
         return _wrapped(block, fitted, [text], width)
-    longest = max(_width(word, block.font, 1.0) for word in text.split())
+    words = _HYPHENATED.findall(text) if hyphens else text.split()
+    longest = max(_width(word, block.font, 1.0) for word in words)
     size_pt = max(CODE_MIN_PT, min(block.floor, _quarter_points(width / longest)))
+    if hyphens:
+        lines = _wrap_after_hyphens(words, block.font, size_pt, width)
+        return _Wrapped(block, size_pt, tuple(lines))
     return _wrapped(block, size_pt, [text], width, balance=False)
+
+
+# The pieces of a code that may end a line: up to and including each hyphen.
+_HYPHENATED = re.compile(r"[^-]*-+|[^-]+")
+
+
+def _wrap_after_hyphens(pieces: list[str], font: str, size_pt: float, width: float) -> list[str]:
+    """Join pieces into as few lines as fit width; a piece too wide is broken between letters."""
+    lines: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and _width(current + piece, font, size_pt) > width:
+            lines.append(current)
+            current = ""
+        current += piece
+    lines.append(current)
+    return [part for line in lines for part in _wrap(line, font, size_pt, width)]
 
 
 def _quarter_points(size_pt: float) -> float:
@@ -434,7 +467,7 @@ def _quarter_points(size_pt: float) -> float:
 def _place(wrapped: _Wrapped, x: float, top: float):
     for number, line in enumerate(wrapped.lines):
         baseline = top + wrapped.size * PT_MM * (ASCENT + number * LEADING)
-        yield TextLine(wrapped.block.font, wrapped.size, x, baseline, line)
+        yield TextLine(wrapped.block.font, wrapped.size, x, baseline, line, wrapped.block.name)
 
 
 def _width(text: str, font: str, size_pt: float) -> float:
@@ -505,7 +538,7 @@ def _truncate(wrapped: _Wrapped, count: int, width: float) -> tuple[str, ...]:
 _font_lock = threading.Lock()
 
 
-def _register_fonts() -> None:
+def register_fonts() -> None:
     """Load the bundled TTFs into ReportLab once per process (a core PDF font has no ắ)."""
     if FONT_BOLD in pdfmetrics.getRegisteredFontNames():
         return
@@ -574,21 +607,28 @@ def _start_pdf(lot: Lot, page_mm: tuple[float, float], size: LabelSize) -> _Pdf:
     text = label_text(lot)
     layout = layout_label(size, text)
     buffer = io.BytesIO()
-    canvas = Canvas(
-        buffer,
-        pagesize=(page_mm[0] * mm, page_mm[1] * mm),
-        invariant=True,  # same lot, same bytes: no creation date or random document id
-        pageCompression=1,
-        initialFontName=FONT_REGULAR,  # else Helvetica is declared, though never drawn
-    )
-    canvas.setTitle(f"{text.name} – {lot.code}")
-    canvas.setSubject(lot_qr_url(lot))
-    canvas.setCreator("lookup-site")
+    canvas = open_canvas(buffer, page_mm, f"{text.name} – {lot.code}", lot_qr_url(lot))
     pdf = _Pdf(canvas, buffer)
     canvas.beginForm(pdf.form, 0, 0, size.width * mm, size.height * mm)
     _draw_label(canvas, layout, symbol_for(lot))
     canvas.endForm()
     return pdf
+
+
+def open_canvas(out: BinaryIO, page_mm: tuple[float, float], title: str, subject: str) -> Canvas:
+    """Open a PDF of pages page_mm in size that draws text in the bundled fonts only."""
+    register_fonts()
+    canvas = Canvas(
+        out,
+        pagesize=(page_mm[0] * mm, page_mm[1] * mm),
+        invariant=True,  # same lot, same bytes: no creation date or random document id
+        pageCompression=1,
+        initialFontName=FONT_REGULAR,  # else Helvetica is declared, though never drawn
+    )
+    canvas.setTitle(title)
+    canvas.setSubject(subject)
+    canvas.setCreator("lookup-site")
+    return canvas
 
 
 def _draw_label(canvas: Canvas, layout: LabelLayout, symbol: QrSymbol) -> None:
@@ -602,9 +642,14 @@ def _draw_label(canvas: Canvas, layout: LabelLayout, symbol: QrSymbol) -> None:
         path.rect((left + x * module) * mm, bottom * mm, w * module * mm, h * module * mm)
     canvas.setFillGray(0)
     canvas.drawPath(path, stroke=0, fill=1)
-    for line in layout.lines:
+    draw_lines(canvas, height, layout.lines)
+
+
+def draw_lines(canvas: Canvas, label_height: float, lines: Iterable[TextLine]) -> None:
+    """Draw laid-out lines on a label whose bottom-left corner is the canvas origin."""
+    for line in lines:
         canvas.setFont(line.font, line.size)
-        canvas.drawString(line.x * mm, (height - line.baseline) * mm, line.text)
+        canvas.drawString(line.x * mm, (label_height - line.baseline) * mm, line.text)
 
 
 def _check_range(value: int, bounds: tuple[int, int], field: str) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import IO
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..extensions import db
@@ -82,4 +83,6 @@ def generate_job(job: Job, progress, out: IO[bytes]) -> None:
 def labels_job(job: Job, progress, out: IO[bytes]) -> None:
     from .serial_labels import write_serial_sheets
 
-    write_serial_sheets(_lot(job), out, job.params["grid"], progress=progress)
+    # Label text comes out in the language the producer asked in, wherever the job runs.
+    with force_locale(job.params.get("lang", "vi")):
+        write_serial_sheets(_lot(job), out, job.params["grid"], progress=progress)

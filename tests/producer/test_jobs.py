@@ -213,3 +213,58 @@ def test_rq_workers_share_one_queue_in_redis(app_config, db, lot, producer_user)
         jobs.backend(server).connection.close()
     assert job.state is JobState.DONE
     assert serial_count(db) == 30
+
+
+def test_label_sheets_are_a_job_whose_pdf_holds_one_code_per_item(client, db, lot):
+    from pypdf import PdfReader
+
+    serials.generate_serials(lot, 45)
+    db.session.commit()
+    response = client.post(f"/producer/lots/{lot.id}/serials/labels?lang=en", data={"grid": "4x10"})
+    assert response.status_code == 303
+    job_path = response.headers["Location"]
+    assert "Ready: 45 done." in client.get(job_path + "?lang=en").get_data(as_text=True)
+    with client.get(job_path + "/file") as download:
+        assert download.mimetype == "application/pdf"
+        assert "item-labels-4x10" in download.headers["Content-Disposition"]
+        reader = PdfReader(io.BytesIO(download.get_data()))
+    assert len(reader.pages) == 2  # 40 on the first sheet, 5 on the second
+    assert "Scan to trace origin" in reader.pages[1].extract_text()
+
+
+def test_a_label_job_outside_any_request_writes_its_text_in_the_asked_language(
+    db, lot, producer_user
+):
+    # The thread and RQ backends run jobs with no request: the language comes from the job.
+    serials.generate_serials(lot, 3)
+    db.session.commit()
+    job = jobs.submit(
+        serial_jobs.LABELS,
+        total=3,
+        params={"grid": "4x10", "lang": "vi"},
+        producer_id=producer_user.producer.id,
+        lot_id=lot.id,
+    )
+    db.session.rollback()
+    job = db.session.get(Job, job.id)
+    assert job.state is JobState.DONE, job.error_detail
+    from pypdf import PdfReader
+
+    text = PdfReader(jobs.file_path(job)).pages[0].extract_text()
+    assert "truy xuất" in text.lower() or "Quét" in text
+
+
+def test_label_sheets_need_item_codes_first(client, db, lot):
+    response = client.post(
+        f"/producer/lots/{lot.id}/serials/labels?lang=en",
+        data={"grid": "4x10"},
+        follow_redirects=True,
+    )
+    assert "Issue item codes for this lot first" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Job.id))) == 0
+    bad = client.post(
+        f"/producer/lots/{lot.id}/serials/labels?lang=en",
+        data={"grid": "9x9"},
+        follow_redirects=True,
+    )
+    assert "Choose one of the listed label sheets." in bad.get_data(as_text=True)
