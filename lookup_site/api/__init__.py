@@ -22,4 +22,4 @@ bp.before_request(auth.require_token)
 problems.init_blueprint(bp)
 
 
-from . import events, lots, meta, products  # noqa: E402,F401
+from . import epcis, events, lots, meta, products  # noqa: E402,F401

@@ -350,6 +350,69 @@ SCHEMAS: dict[str, Schema] = {
 }
 
 
+SCHEMAS.update(
+    {
+        "EPCISDocument": {
+            "type": "object",
+            "description": "An EPCIS 2.0 EPCISDocument in JSON-LD; GS1's EPCIS 2.0 JSON "
+            "schema (https://ref.gs1.org/standards/epcis/epcis-json-schema.json) is the "
+            "full description.",
+            "required": ["type", "schemaVersion", "creationDate", "epcisBody"],
+            "properties": {
+                "@context": {},
+                "type": {"const": "EPCISDocument"},
+                "schemaVersion": STRING,
+                "creationDate": {"type": "string", "format": "date-time"},
+                "epcisBody": {
+                    "type": "object",
+                    "required": ["eventList"],
+                    "properties": {"eventList": {"type": "array", "items": {"type": "object"}}},
+                },
+            },
+        },
+        "CaptureAccepted": {
+            "type": "object",
+            "required": ["captureID"],
+            "properties": {"captureID": STRING},
+            "additionalProperties": False,
+        },
+        "CaptureJob": {
+            "type": "object",
+            "required": [
+                "captureID",
+                "createdAt",
+                "running",
+                "success",
+                "captureErrorBehaviour",
+                "errors",
+            ],
+            "properties": {
+                "captureID": STRING,
+                "createdAt": {"type": "string", "format": "date-time"},
+                "finishedAt": {"type": ["string", "null"], "format": "date-time"},
+                "running": {"type": "boolean"},
+                "success": {"type": "boolean"},
+                "captureErrorBehaviour": {"const": "rollback"},
+                "errors": {"type": "array", "items": {"type": "object"}},
+                "eventCount": {"type": "integer", "minimum": 0},
+                "recorded": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Diary entries recorded.",
+                },
+                "inputs": {"type": "integer", "minimum": 0, "description": "Lot inputs added."},
+                "alreadyHeld": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Events captured before (same eventID): not recorded again.",
+                },
+            },
+            "additionalProperties": False,
+        },
+    }
+)
+
+
 def _problem(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
     response: dict[str, Any] = {
         "description": description,
@@ -457,6 +520,13 @@ LINK = {
 }
 LOCATION = {
     "Location": {"required": True, "schema": {"type": "string"}, "description": "The new resource."}
+}
+EPCIS_HEADERS = {
+    name: {"required": True, "schema": {"type": "string"}, "description": description}
+    for name, description in (
+        ("GS1-EPCIS-Version", "The EPCIS version of the answer: 2.0.0."),
+        ("GS1-CBV-Version", "The CBV version of the answer: 2.0.0."),
+    )
 }
 ERRORS = {
     "401": {"$ref": "#/components/responses/Unauthorized"},
@@ -636,6 +706,78 @@ PATHS: dict[str, Any] = {
             body="EventCreate",
             description="Published entries never change: to correct one, publish a new "
             "entry with `corrects` set to its id. The first entry locks the lot's details.",
+        ),
+    },
+    "/lots/{lot_id}/epcis": {
+        "parameters": [PATH_IDS["lot_id"]],
+        "get": _operation(
+            "getLotEpcis",
+            "The lot's events as an EPCIS 2.0 document",
+            {
+                "200": {
+                    "description": "An EPCISDocument (JSON-LD) valid against GS1's EPCIS 2.0 "
+                    "JSON schema: the diary as ObjectEvents, inputs as a TransformationEvent.",
+                    "headers": EPCIS_HEADERS,
+                    "content": {"application/ld+json": {"schema": ref("EPCISDocument")}},
+                },
+                **_errors("404"),
+            },
+            tag="EPCIS",
+        ),
+    },
+    "/epcis/capture": {
+        "post": {
+            **_operation(
+                "captureEpcis",
+                "Capture an EPCIS 2.0 document from another system",
+                {
+                    "202": {
+                        "description": "Accepted and recorded, all of it; the capture job's "
+                        "status is at Location.",
+                        "headers": {**LOCATION, **EPCIS_HEADERS},
+                        **_json("CaptureAccepted"),
+                    },
+                    **_errors(*WRITE_ERRORS),
+                },
+                tag="EPCIS",
+                description="The document is checked against GS1's EPCIS 2.0 JSON schema and "
+                "our rules before anything is written; a bad event refuses the whole document "
+                "(400 for the schema, 422 for events that do not fit the site's lots), with "
+                "`errors` naming each event by its JSON Pointer. ObjectEvents about your lots "
+                "become diary entries and TransformationEvents lot inputs; events already "
+                "captured (same eventID) are not recorded twice.",
+            ),
+            "requestBody": {
+                "required": True,
+                "content": {
+                    media: {"schema": ref("EPCISDocument")}
+                    for media in ("application/json", "application/ld+json")
+                },
+            },
+        },
+    },
+    "/epcis/capture/{capture_id}": {
+        "parameters": [
+            {
+                "name": "capture_id",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", "maxLength": 200},
+                "description": "From the Location of the capture's answer.",
+            }
+        ],
+        "get": _operation(
+            "getCaptureJob",
+            "A capture job's status (EPCIS REST binding)",
+            {
+                "200": {
+                    "description": "The capture job.",
+                    "headers": EPCIS_HEADERS,
+                    **_json("CaptureJob"),
+                },
+                **_errors("404"),
+            },
+            tag="EPCIS",
         ),
     },
     "/events/{event_id}": {

@@ -123,7 +123,7 @@ def test_a_failed_item_is_sent_again_with_its_key(
 def test_only_a_failed_item_can_be_sent_again(client, db, admin, refused_and_deferred):
     _refused, deferred = refused_and_deferred
     before = (deferred.state, deferred.attempts, deferred.next_attempt_at)
-    client.post(f"/admin/portal/{deferred.id}/retry")
+    client.post(f"/admin/portal/{deferred.id}/retry?lang=en")
     item = outbox(db)[1]
     assert (item.state, item.attempts, item.next_attempt_at) == before
     page = text_of(client.get("/admin/portal?lang=en"))
