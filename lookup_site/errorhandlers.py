@@ -87,7 +87,22 @@ def handle_unexpected(error: Exception):
     return _render(500, "error", None)
 
 
+def refuse_nul_characters() -> None:
+    """Refuse, before any view runs, a form whose text holds a NUL character.
+
+    SQLite would store it and PostgreSQL raise at the INSERT: both are wrong. The API
+    checks its JSON bodies itself (with a message per field)."""
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        for values in request.form.listvalues():
+            if any("\x00" in value for value in values):
+                raise errors.ControlCharacters("NUL character in a form field")
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     app.register_error_handler(errors.DomainError, handle_domain_error)
     app.register_error_handler(identifiers.IdentifierError, handle_identifier_error)
     app.register_error_handler(CSRFError, handle_csrf_error)

@@ -38,6 +38,13 @@ class InvalidInput(DomainError):
     reason = "invalid_input"
 
 
+class ControlCharacters(InvalidInput):
+    """A form field holding a NUL character: no text we keep has one, and PostgreSQL
+    refuses to store it."""
+
+    reason = "control_characters"
+
+
 class EmptyLookup(InvalidInput):
     reason = "empty_lookup"
 

@@ -73,6 +73,11 @@ def describe(error: Exception) -> str:
     media_message = _media_message(error) or _serial_message(error)
     if media_message:
         return media_message
+    if isinstance(error, errors.ControlCharacters):
+        return _(
+            "The form holds an invisible control character (NUL), perhaps pasted from another "
+            "program. Retype the text and send it again; nothing was saved."
+        )
     if isinstance(error, errors.EmptyLookup):
         return _("Enter the code printed under the QR code, or paste the address you scanned.")
     if isinstance(error, errors.UnrecognisedLookup):
