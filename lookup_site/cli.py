@@ -84,7 +84,7 @@ CLI_ACCOUNT_ERRORS = {
 
 
 def init_app(app: Flask) -> None:
-    from . import portal_cli, serials_cli, translate
+    from . import portal_cli, scale, serials_cli, translate
     from .benchmark import benchmark_command
     from .labels_benchmark import init_app as init_labels_benchmark
 
@@ -96,3 +96,4 @@ def init_app(app: Flask) -> None:
     serials_cli.init_app(app)
     portal_cli.init_app(app)
     init_labels_benchmark(app)
+    scale.init_app(app)

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -29,7 +29,17 @@ class Event(db.Model):
     """
 
     __tablename__ = "event"
-    __table_args__ = (UniqueConstraint("lot_id", "sequence", name="uq_event_lot_sequence"),)
+    __table_args__ = (
+        UniqueConstraint("lot_id", "sequence", name="uq_event_lot_sequence"),
+        # Readiness asks "which entries were corrected?" of every lot: only corrections
+        # are indexed, so the index stays small however long the diaries grow.
+        Index(
+            "ix_event_corrects_id",
+            "corrects_id",
+            postgresql_where=text("corrects_id IS NOT NULL"),
+            sqlite_where=text("corrects_id IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stable identity for EPCIS exchange (eventID).

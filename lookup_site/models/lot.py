@@ -10,9 +10,11 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Numeric,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -34,7 +36,16 @@ class Lot(db.Model):
     """A production lot (lô hàng): the unit a QR code on a package identifies."""
 
     __tablename__ = "lot"
-    __table_args__ = (UniqueConstraint("product_id", "code", name="uq_lot_product_code"),)
+    __table_args__ = (
+        UniqueConstraint("product_id", "code", name="uq_lot_product_code"),
+        # Recalled and suspended lots, for the Department's dashboard: a sliver of all lots.
+        Index(
+            "ix_lot_stopped",
+            "id",
+            postgresql_where=text("status <> 'active'"),
+            sqlite_where=text("status <> 'active'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
