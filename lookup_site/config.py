@@ -47,6 +47,10 @@ class DefaultConfig:
     CHECK_COUNT_LIMIT = "20 per hour"
     # Requests to /api/v1 per token (per client address without a valid token).
     API_RATE_LIMIT = "600 per minute"
+    # Seconds a shared cache (nginx, a CDN) may keep a lot, product or producer page, then
+    # serve it stale while asking again: together, how long a recall can take to show.
+    PUBLIC_PAGE_MAX_AGE = 30
+    PUBLIC_PAGE_STALE = 30
     # Off: item pages show their counts but record nothing (the benchmark compares both).
     RECORD_SCANS = True
     # Two shared checks of one item this far apart within FAR_APART_HOURS flag it as copied.
@@ -122,6 +126,13 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
 
+    if app.debug and not app.testing and app.config["PUBLIC_BASE_URL"].startswith("https://"):
+        # An HTTPS public address means the codes printed on packages lead here: the
+        # debugger would let any visitor run code on the server.
+        raise RuntimeError(
+            "Debug mode is on while PUBLIC_BASE_URL is an https:// production address: "
+            "unset FLASK_DEBUG (and --debug), or use a local http:// PUBLIC_BASE_URL."
+        )
     if not (app.debug or app.testing) and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError(
             "SECRET_KEY is the development default: set the SECRET_KEY environment "

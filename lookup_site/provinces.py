@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,12 @@ def distance_km(a: Province, b: Province) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
-def choices(language: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=4)
+def choices(language: str) -> tuple[tuple[str, str], ...]:
     """(code, name) pairs in alphabetical order, accents folded (Đ sorts with D)."""
 
     def key(province: Province) -> str:
         name = province.name(language)
         return unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
 
-    return [(p.code, p.name(language)) for p in sorted(PROVINCES, key=key)]
+    return tuple((p.code, p.name(language)) for p in sorted(PROVINCES, key=key))

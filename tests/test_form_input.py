@@ -15,4 +15,3 @@ def test_a_nul_character_in_a_form_is_refused_and_nothing_is_saved(client, db, p
     assert response.status_code == 400
     assert "invisible control character (NUL)" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Product.id))) == 0
-

@@ -21,13 +21,22 @@ from flask_limiter.util import get_remote_address
 from limits import parse as parse_limit
 from sqlalchemy import select
 
-from .. import identifiers, provinces
+from .. import http_cache, identifiers, provinces
 from ..errors import LotNotFound
 from ..extensions import csrf, db, limiter
 from ..i18n import current_language, other_language
 from ..links import lot_path, lot_qr_url, product_path, public_url
-from ..models import Lot, Producer, Product, Serial
-from ..services import catalogue, linkset, lookup, lots, qr, scan_places, serials
+from ..models import Certification, Lot, Producer, Product, Serial
+from ..services import (
+    catalogue,
+    linkset,
+    lookup,
+    lots,
+    page_versions,
+    qr,
+    scan_places,
+    serials,
+)
 from ..services.serialize import lot_dict
 from . import bp
 
@@ -167,9 +176,14 @@ def digital_link_page(link: identifiers.DigitalLink):
     if link.serial is not None:
         return render_item(serials.find_serial(link.gtin, link.serial, lot_code=link.lot))
     if link.lot is not None:
-        return render_lot(lots.find_lot(link.gtin, link.lot))
-    page = catalogue.product_page(catalogue.find_product_by_gtin(link.gtin))
-    return render_template("product.html", page=page, lot_path=lot_path)
+        return cached_lot_page(lots.find_lot(link.gtin, link.lot))
+    product = catalogue.find_product_by_gtin(link.gtin)
+    return http_cache.conditional_page(
+        page_versions.product_version(product),
+        lambda: render_template(
+            "product.html", page=catalogue.product_page(product), lot_path=lot_path
+        ),
+    )
 
 
 def linkset_response(found: linkset.Linkset) -> Response:
@@ -260,7 +274,7 @@ def lot_by_code(public_code: str):
     code = identifiers.normalize_public_code(public_code)
     if code != public_code:
         return redirect(url_for("public.lot_by_code", public_code=code), code=301)
-    return render_lot(lots.find_lot_by_public_code(code))
+    return cached_lot_page(lots.find_lot_by_public_code(code))
 
 
 @bp.route("/t/<public_code>/<serial>", methods=["GET", "HEAD"])
@@ -279,14 +293,25 @@ def item_path(item: Serial) -> str:
     return url_for("public.item_by_code", public_code=item.lot.public_code, serial=item.serial)
 
 
+def cached_lot_page(lot: Lot) -> Response:
+    """The lot page, or 304 when the client already holds this version of it."""
+    version = page_versions.lot_version(lot)
+    return http_cache.conditional_page(
+        version,
+        lambda: render_lot(lot, certifications=version.certifications),
+        representation="json" if wants_json() else "html",
+    )
+
+
 def render_lot(
     lot: Lot,
     checks: serials.ItemChecks | None = None,
     *,
     place_token: str | None = None,
     shared: scan_places.SharedPlace | None = None,
+    certifications: list[Certification] | None = None,
 ):
-    page = lots.lot_page(lot)
+    page = lots.lot_page(lot, certifications)
     if wants_json():
         return jsonify(lot_dict(page, lot_path, lot_qr_url(lot)))
     return render_template(
@@ -393,8 +418,15 @@ def lot_qr(public_code: str, kind: str):
 
 @bp.get("/producers/<int:producer_id>")
 def producer(producer_id: int):
-    page = catalogue.producer_page(producer_id)
-    return render_template("producer.html", page=page, lot_path=lot_path, product_path=product_path)
+    return http_cache.conditional_page(
+        page_versions.producer_version(producer_id),
+        lambda: render_template(
+            "producer.html",
+            page=catalogue.producer_page(producer_id),
+            lot_path=lot_path,
+            product_path=product_path,
+        ),
+    )
 
 
 @bp.get("/robots.txt")

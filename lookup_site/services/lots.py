@@ -219,21 +219,26 @@ def _links(condition, other_side) -> list[LotInput]:
     )
 
 
-def lot_page(lot: Lot) -> LotPage:
-    """Load the lot page's data; lot must come with its product and producer loaded."""
+def lot_page(lot: Lot, certifications: list[Certification] | None = None) -> LotPage:
+    """Load the lot page's data; lot must come with its product and producer loaded.
+
+    certifications, when given, were loaded with the page's version (for its ETag),
+    in the same order: the page does not ask for them again.
+    """
     product, producer = lot.product, lot.product.producer
-    certifications = list(
-        db.session.scalars(
-            select(Certification)
-            .where(
-                or_(
-                    Certification.product_id == product.id,
-                    Certification.producer_id == producer.id,
+    if certifications is None:
+        certifications = list(
+            db.session.scalars(
+                select(Certification)
+                .where(
+                    or_(
+                        Certification.product_id == product.id,
+                        Certification.producer_id == producer.id,
+                    )
                 )
+                .order_by(Certification.kind, Certification.issued_on.desc())
             )
-            .order_by(Certification.kind, Certification.issued_on.desc())
         )
-    )
     inputs = _links(LotInput.output_lot_id == lot.id, LotInput.input_lot)
     used_in = _links(LotInput.input_lot_id == lot.id, LotInput.output_lot)
     events = list(
