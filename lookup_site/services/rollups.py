@@ -26,3 +26,13 @@ def add_to(model: type, key: dict[str, Any], increments: dict[str, int], **colum
         set_={name: table.c[name] + amount for name, amount in increments.items()},
     )
     db.session.execute(statement)
+
+
+def upsert_adding_one(model: type, key: tuple[str, ...], counter: str, dialect: str):
+    """A reusable ``INSERT … ON CONFLICT DO UPDATE`` adding 1 to ``counter``: executed
+    with every column as a parameter (the counter's own parameter is 1)."""
+    table = model.__table__
+    statement = _INSERTS[dialect](table)
+    return statement.on_conflict_do_update(
+        index_elements=list(key), set_={counter: table.c[counter] + 1}
+    )

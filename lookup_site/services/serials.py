@@ -9,9 +9,10 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -293,6 +294,27 @@ def client_class(user_agent: str) -> str:
     return "other"
 
 
+# The three statements of a counted check, built once: a check is the hottest write of
+# the site, and building and caching-key an ORM statement costs more than running it.
+_SERIAL = Serial.__table__
+_COUNT_CHECK = (
+    update(_SERIAL)
+    .where(_SERIAL.c.id == bindparam("item_id"))
+    .values(
+        scan_count=_SERIAL.c.scan_count + 1,
+        first_scanned_at=func.coalesce(_SERIAL.c.first_scanned_at, bindparam("now")),
+        last_scanned_at=bindparam("now"),
+    )
+    .returning(_SERIAL.c.scan_count, _SERIAL.c.first_scanned_at)
+)
+_RECORD_SCAN = insert(Scan.__table__).returning(Scan.__table__.c.id)
+
+
+@cache
+def _add_to_day(dialect: str):
+    return rollups.upsert_adding_one(ScanDay, ("day", "lot_id", "language"), "count", dialect)
+
+
 def record_check(item: Serial, *, language: str, client: str) -> ItemChecks:
     """Count one check of the item.
 
@@ -301,35 +323,29 @@ def record_check(item: Serial, *, language: str, client: str) -> ItemChecks:
     flags the item as suspicious for the producer's analytics.
     """
     now = utcnow()
-    count, first = db.session.execute(
-        update(Serial)
-        .where(Serial.id == item.id)
-        .values(
-            scan_count=Serial.scan_count + 1,
-            first_scanned_at=db.func.coalesce(Serial.first_scanned_at, now),
-            last_scanned_at=now,
-        )
-        .returning(Serial.scan_count, Serial.first_scanned_at),
-        execution_options={"synchronize_session": False},
-    ).one()
     language = language[:5]
-    scan_id = db.session.scalar(
-        insert(Scan)
-        .values(
-            serial_id=item.id,
-            lot_id=item.lot_id,
-            product_id=item.product_id,
-            scanned_at=now,
-            language=language,
-            client_class=client,
-        )
-        .returning(Scan.id)
-    )
-    rollups.add_to(
-        ScanDay,
-        {"day": now.astimezone(VIETNAM).date(), "lot_id": item.lot_id, "language": language},
-        {"count": 1},
-        product_id=item.product_id,
+    connection = db.session.connection()
+    count, first = connection.execute(_COUNT_CHECK, {"item_id": item.id, "now": now}).one()
+    scan_id = connection.execute(
+        _RECORD_SCAN,
+        {
+            "serial_id": item.id,
+            "lot_id": item.lot_id,
+            "product_id": item.product_id,
+            "scanned_at": now,
+            "language": language,
+            "client_class": client,
+        },
+    ).scalar_one()
+    connection.execute(
+        _add_to_day(connection.dialect.name),
+        {
+            "day": now.astimezone(VIETNAM).date(),
+            "lot_id": item.lot_id,
+            "language": language,
+            "product_id": item.product_id,
+            "count": 1,
+        },
     )
     checks = ItemChecks(
         serial=item, count=count, first_checked_at=as_utc(first), counted=True, scan_id=scan_id
