@@ -81,11 +81,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test in this folder, so `-m "not browser"` leaves them out."""
+    """Mark every test in this folder, so `-m "not browser"` leaves them out, and run
+    them last: their Playwright instance lives until the session ends, and a second
+    sync Playwright (tests/inspect's camera test) cannot start in the same thread."""
     here = Path(__file__).parent
     for item in items:
         if here in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: here in Path(item.path).parents)
 
 
 @dataclass(frozen=True)
