@@ -33,7 +33,7 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import database, http_headers, i18n, static_assets
+    from . import database, http_headers, i18n, logs, page_cache, static_assets
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .services import audit, portal
     from .services.accounts import load_user
@@ -44,6 +44,8 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(paths.PACKAGE_DIR / "migrations"))
     database.init_app(app)
     i18n.init_app(app)
+    page_cache.init_app(app)
+    logs.init_app(app)
     http_headers.init_app(app)
     static_assets.init_app(app)
     csrf.init_app(app)
@@ -79,6 +81,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from . import cli
+    from . import cli, soak
 
     cli.init_app(app)
+    soak.init_app(app)

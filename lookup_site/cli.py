@@ -86,6 +86,7 @@ CLI_ACCOUNT_ERRORS = {
 def init_app(app: Flask) -> None:
     from . import portal_cli, scale, serials_cli, translate
     from .benchmark import benchmark_command
+    from .http_benchmark import init_app as init_http_benchmark
     from .labels_benchmark import init_app as init_labels_benchmark
 
     app.cli.add_command(init_db_command)
@@ -97,3 +98,4 @@ def init_app(app: Flask) -> None:
     portal_cli.init_app(app)
     init_labels_benchmark(app)
     scale.init_app(app)
+    init_http_benchmark(app)

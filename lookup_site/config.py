@@ -51,6 +51,10 @@ class DefaultConfig:
     # serve it stale while asking again: together, how long a recall can take to show.
     PUBLIC_PAGE_MAX_AGE = 30
     PUBLIC_PAGE_STALE = 30
+    # Seconds each app process keeps a rendered public page for the next anonymous
+    # visitors (0: off); at most PUBLIC_PAGE_MAX_AGE. Pages kept per process, at most:
+    PAGE_CACHE_SECONDS = 5
+    PAGE_CACHE_SIZE = 2000
     # Off: item pages show their counts but record nothing (the benchmark compares both).
     RECORD_SCANS = True
     # Two shared checks of one item this far apart within FAR_APART_HOURS flag it as copied.
@@ -81,6 +85,8 @@ class DefaultConfig:
     PORTAL_MAX_ATTEMPTS = 12
     # Items one sync pass sends at most.
     PORTAL_BATCH = 100
+    # "text" for development; production sets "json": one JSON object a line (logs.py).
+    LOG_FORMAT = "text"
 
 
 ENVIRONMENT_KEYS = {
@@ -92,11 +98,14 @@ ENVIRONMENT_KEYS = {
     "UPLOAD_FOLDER": "UPLOAD_FOLDER",
     "JOBS_BACKEND": "JOBS_BACKEND",
     "JOBS_REDIS_URL": "JOBS_REDIS_URL",
+    "JOBS_QUEUE": "JOBS_QUEUE",
     "PORTAL_URL": "PORTAL_URL",
     "PORTAL_TOKEN": "PORTAL_TOKEN",
     "PORTAL_TIMEOUT": "PORTAL_TIMEOUT",
     "PORTAL_MAX_ATTEMPTS": "PORTAL_MAX_ATTEMPTS",
     "PORTAL_BATCH": "PORTAL_BATCH",
+    "LOG_FORMAT": "LOG_FORMAT",
+    "PAGE_CACHE_SECONDS": "PAGE_CACHE_SECONDS",
 }
 
 

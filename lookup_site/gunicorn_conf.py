@@ -28,8 +28,29 @@ max_requests_jitter = 500
 # a fork (the start-up cost is paid once per worker, at start).
 preload_app = False
 # Logs to stdout/stderr for the service manager; the access log says how long each
-# request took (%(M)s ms) for monitoring.
+# request took (%(M)s ms) for monitoring. No client address (%(h)s): shoppers are
+# promised that nothing personal is kept, logs included.
 accesslog = "-"
 errorlog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+access_log_format = '"%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+if os.environ.get("LOG_FORMAT") == "json":
+    # Production: gunicorn's own lines in the app's JSON format (lookup_site/logs.py), on
+    # stderr with the app's. Its access log is off: the app writes one JSON access line per
+    # request, with the request id and the duration, and without the client's address.
+    accesslog = None
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "lookup_site.logs.JsonFormatter"}},
+        "handlers": {"json": {"()": "lookup_site.logs.JsonLogHandler", "formatter": "json"}},
+        "root": {"level": "WARNING", "handlers": ["json"]},
+        "loggers": {
+            # Its level stays gunicorn's --log-level (info by default).
+            "gunicorn.error": {"handlers": [], "propagate": True},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+        },
+    }
+# gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl),
+# which several app servers on one machine would fight over; nothing here uses it.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

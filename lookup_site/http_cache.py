@@ -23,7 +23,6 @@ from werkzeug.http import is_resource_modified
 
 from . import paths
 from .i18n import current_language
-from .services.clock import local_today
 from .services.page_versions import PageVersion
 
 PRIVATE = "private, no-cache"
@@ -45,13 +44,17 @@ def deployment_fingerprint(app: Flask) -> str:
 
 
 def page_etag(version: PageVersion, representation: str) -> str:
-    """What the visitor would see: the content, its language and form, today's date, the code."""
+    """What the visitor would see: the content, its language and form, the code.
+
+    No date: a page that changes when a day comes (an expiry) has that day's start
+    among its version's parts and Last-Modified (services/page_versions.py), so an
+    unchanged page keeps its validators from one day to the next.
+    """
     digest = hashlib.sha256()
     for part in (
         deployment_fingerprint(current_app),
         current_language(),
         representation,
-        local_today().isoformat(),
         repr(version.parts),
     ):
         digest.update(part.encode())

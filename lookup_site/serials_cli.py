@@ -80,10 +80,14 @@ def generate_command(lot: Lot, count: int, csv_path: Path | None) -> None:
     bar = _Bar("Issuing item codes")
     try:
         stamp = serial_jobs.issue_in_chunks(lot, count, bar)
-    except DomainError as error:
+    except serials.SerialQuantityOutOfRange as error:
+        # The operator typed the count: a usage error (exit 2), saying the range.
         raise click.UsageError(
             f"between 1 and {serials.MAX_SERIALS:,} codes at once, not {count:,}"
         ) from error
+    except DomainError as error:
+        # Anything else the issue refuses is about the lot, not the count: say so as it is.
+        raise click.ClickException(f"lot {lot.public_code}: {error}") from error
     finally:
         bar.close()
     click.echo(f"{count:,} item codes issued for lot {lot.code} ({lot.public_code}).")

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from flask import g
@@ -36,21 +39,34 @@ VIETNAM = timezone(timedelta(hours=7))
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 
-@pytest.fixture
-def database_url(tmp_path):
-    """A database URL of its own for each test: a SQLite file, or a PostgreSQL schema."""
+@contextmanager
+def scratch_database(sqlite_file: Path, schema_prefix: str) -> Iterator[str]:
+    """A database URL of its own: the SQLite file, or a new PostgreSQL schema when
+    TEST_DATABASE_URL is set, dropped on exit so runs leave nothing behind.
+
+    Shared by each test's database and the browser tests' session-long site.
+    """
     if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        yield f"sqlite:///{sqlite_file}"
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+    schema = f"{schema_prefix}_{uuid.uuid4().hex[:12]}"
     engine = create_engine(POSTGRES_URL)
     with engine.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    try:
+        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """A database URL of its own for each test: a SQLite file, or a PostgreSQL schema."""
+    with scratch_database(tmp_path / "test.sqlite3", "t") as url:
+        yield url
 
 
 @pytest.fixture
@@ -64,6 +80,8 @@ def app_config(database_url, tmp_path) -> dict:
         "WTF_CSRF_ENABLED": False,
         # scrypt costs ~0.1 s a hash; test accounts need no protection (see test_login).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Pages change under the tests' feet: tests/public/test_page_cache.py turns it on.
+        "PAGE_CACHE_SECONDS": 0,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         # Jobs run inside the request unless a test is about the thread or RQ backend.
         "JOBS_BACKEND": "eager",

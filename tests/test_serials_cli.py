@@ -6,8 +6,9 @@ import csv
 
 from sqlalchemy import func, select
 
+from lookup_site.errors import LotNotFound
 from lookup_site.models import Serial
-from lookup_site.services import serials
+from lookup_site.services import serial_jobs, serials
 
 
 def serial_count(db) -> int:
@@ -43,6 +44,34 @@ def test_generate_refuses_a_bad_count_or_lot_and_writes_nothing(runner, db, make
     assert malformed.exit_code == 2
     assert "is not a lot short code" in malformed.output
     assert serial_count(db) == 0
+
+
+def test_generate_names_a_refusal_other_than_the_count_as_it_is(runner, db, make_lot, monkeypatch):
+    """Only a bad count is a usage error; any other refusal keeps its own message.
+
+    No lot state makes issuing refuse today, so the second chunk's insert is made to
+    fail with a domain error; the issue's real all-or-nothing undo still runs.
+    """
+    lot = make_lot()
+    issue = serials.issue_serials
+    chunks = []
+
+    def issue_then_refuse(lot, count, *, created_at):
+        chunks.append(count)
+        if len(chunks) == 2:
+            raise LotNotFound("the lot was deleted while its codes were issued")
+        return issue(lot, count, created_at=created_at)
+
+    monkeypatch.setattr(serials, "issue_serials", issue_then_refuse)
+    result = runner.invoke(args=["serials", "generate", lot.public_code, "--count", "15000"])
+    assert result.exit_code == 1, result.output
+    assert (
+        f"Error: lot {lot.public_code}: the lot was deleted while its codes were issued"
+        in result.output
+    )
+    assert "codes at once" not in result.output
+    assert chunks == [serial_jobs.ISSUE_CHUNK, 15000 - serial_jobs.ISSUE_CHUNK]
+    assert serial_count(db) == 0  # the first, committed chunk was withdrawn
 
 
 def test_the_worker_needs_the_rq_backend(runner):

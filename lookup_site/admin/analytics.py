@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import request, url_for
+from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -19,13 +19,12 @@ from ..models import Producer
 from ..producer.analytics import (
     IdSelectField,
     ScanFilterForm,
-    clear_url,
     csv_response,
-    filter_args,
     lot_choices,
     product_choices,
     read_filters,
-    render_report,
+    refused_report,
+    report_page,
 )
 from ..services import scan_analytics
 from . import bp
@@ -72,28 +71,17 @@ def _scope(form: DepartmentScanFilterForm) -> scan_analytics.Scope:
 
 
 def _refused(form: DepartmentScanFilterForm):
-    return render_report(TEMPLATE, form, None, 400, clear_url=url_for("admin.analytics"))
+    return refused_report(TEMPLATE, form, "admin.analytics")
 
 
 @bp.get("/analytics")
 def analytics():
-    form = _form()
-    scope = read_filters(form, _scope)
-    if scope is None:
-        return _refused(form)
-    report = scan_analytics.report(scope, scan_analytics.Period.ending_today(form.days))
-    return render_report(
+    return report_page(
         TEMPLATE,
-        form,
-        report,
-        csv_url=url_for("admin.analytics_csv", **filter_args(form)),
-        clear_url=clear_url(form, "admin.analytics"),
-        lot_url=lambda lot: url_for(
-            "admin.analytics",
-            **filter_args(
-                form, producer=lot.product.producer_id, product=lot.product_id, lot=lot.id
-            ),
-        ),
+        _form(),
+        _scope,
+        "admin.analytics",
+        lambda lot: {"producer": lot.product.producer_id, "product": lot.product_id, "lot": lot.id},
     )
 
 

@@ -11,7 +11,8 @@ from .media import EventPhoto, MediaFile, MediaKind
 from .producer import LegalForm, Producer
 from .product import OcopGroup, Product
 from .programme import BatchEntry, BatchEntryStatus, ProgrammeBatch
-from .serial import Scan, ScanDay, ScanPlace, Serial
+from .readiness import ProductReadiness
+from .serial import Scan, ScanDay, ScanNationalDay, ScanNationalPlace, ScanPlace, Serial
 from .user import Role, User
 
 __all__ = [
@@ -41,10 +42,13 @@ __all__ = [
     "OcopGroup",
     "Producer",
     "Product",
+    "ProductReadiness",
     "ProgrammeBatch",
     "Role",
     "Scan",
     "ScanDay",
+    "ScanNationalDay",
+    "ScanNationalPlace",
     "ScanPlace",
     "Serial",
     "User",

@@ -82,6 +82,10 @@ class Certification(db.Model):
     # A scan of the certificate (PDF or image).
     document_id: Mapped[int | None] = mapped_column(ForeignKey("media_file.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Moved by every change of the row: the public pages' Last-Modified.
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
 
     product: Mapped[Product | None] = relationship(back_populates="certifications")
     producer: Mapped[Producer | None] = relationship(back_populates="certifications")

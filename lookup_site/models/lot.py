@@ -65,6 +65,11 @@ class Lot(db.Model):
     status_reason_en: Mapped[str | None] = mapped_column(String(500))
     status_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Moved by every change of the row, and when one of its links to other lots is
+    # removed (models/changes.py): the public pages' Last-Modified.
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
 
     product: Mapped[Product] = relationship(back_populates="lots")
     events: Mapped[list[Event]] = relationship(
@@ -98,6 +103,12 @@ class LotInput(db.Model):
     input_lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), index=True)
     quantity: Mapped[Decimal | None] = mapped_column(Numeric(14, 3))
     quantity_unit: Mapped[str | None] = mapped_column(String(20))
+    # Links are added and removed, never edited: when the lot pages on both ends changed.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     output_lot: Mapped[Lot] = relationship(back_populates="inputs", foreign_keys=[output_lot_id])
     input_lot: Mapped[Lot] = relationship(back_populates="used_in", foreign_keys=[input_lot_id])
+
+
+# Registered with the models: a deleted certificate or lot link moves its holder's updated_at.
+from . import changes  # noqa: E402, F401

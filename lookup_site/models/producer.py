@@ -47,6 +47,11 @@ class Producer(db.Model):
     description_en: Mapped[str | None] = mapped_column(Text)
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Moved by every change of the row (and by the deletion of a certificate it holds,
+    # see models/changes.py): the public pages' Last-Modified.
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
 
     products: Mapped[list[Product]] = relationship(back_populates="producer", order_by="Product.id")
     certifications: Mapped[list[Certification]] = relationship(back_populates="producer")

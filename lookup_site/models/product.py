@@ -53,6 +53,11 @@ class Product(db.Model):
     copy_warning_threshold: Mapped[int | None]
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Moved by every change of the row (and by the deletion of a certificate it holds,
+    # see models/changes.py): the public pages' Last-Modified.
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
 
     producer: Mapped[Producer] = relationship(back_populates="products")
     image_media: Mapped[MediaFile | None] = relationship()

@@ -90,3 +90,29 @@ class ScanPlace(db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
     scans: Mapped[int] = mapped_column(default=0)
     first_scans: Mapped[int] = mapped_column(default=0)
+
+
+class ScanNationalDay(db.Model):
+    """Counted checks per local day and page language, every producer's together.
+
+    ``scan_day`` summed nationally reads a row per lot checked that day; the
+    Department's charts read this instead, one row per day and language, added to by
+    the same statements that count a check (services/rollups.py).
+    """
+
+    __tablename__ = "scan_national_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    language: Mapped[str] = mapped_column(String(5), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class ScanNationalPlace(db.Model):
+    """Shared provinces, every producer's together: ``scan_place`` summed over its lots,
+    added to by the same request that adds to ``scan_place`` (services/scan_places.py)."""
+
+    __tablename__ = "scan_national_place"
+
+    province: Mapped[str] = mapped_column(String(40), primary_key=True)
+    scans: Mapped[int] = mapped_column(default=0)
+    first_scans: Mapped[int] = mapped_column(default=0)

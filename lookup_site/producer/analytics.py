@@ -260,6 +260,37 @@ def read_filters(
     return scope
 
 
+def refused_report(template: str, form: ScanFilterForm, endpoint: str):
+    """The form alone with its errors (400), and a way back to the page at endpoint unfiltered."""
+    return render_report(template, form, None, 400, clear_url=url_for(endpoint))
+
+
+def report_page(
+    template: str,
+    form: ScanFilterForm,
+    resolve: Callable[[ScanFilterForm], scan_analytics.Scope],
+    endpoint: str,
+    lot_filters: Callable[[Lot], dict[str, int]],
+):
+    """The report for the form's filters, linked to its CSV export (endpoint + "_csv").
+
+    Shared by the producer's page and the Department's: each says how to find the scope
+    and which filters a lot's row links to (the Department's also names the facility).
+    """
+    scope = read_filters(form, resolve)
+    if scope is None:
+        return refused_report(template, form, endpoint)
+    report = scan_analytics.report(scope, scan_analytics.Period.ending_today(form.days))
+    return render_report(
+        template,
+        form,
+        report,
+        csv_url=url_for(f"{endpoint}_csv", **filter_args(form)),
+        clear_url=clear_url(form, endpoint),
+        lot_url=lambda lot: url_for(endpoint, **filter_args(form, **lot_filters(lot))),
+    )
+
+
 def _own_scope(form: ScanFilterForm) -> scan_analytics.Scope:
     return scan_analytics.producer_scope(
         current_facility(), product_id=form.product.id_value, lot_id=form.lot.id_value
@@ -274,25 +305,17 @@ def _form() -> ScanFilterForm:
 
 
 def _refused(form: ScanFilterForm):
-    return render_report(TEMPLATE, form, None, 400, clear_url=url_for("producer.analytics"))
+    return refused_report(TEMPLATE, form, "producer.analytics")
 
 
 @bp.get("/analytics")
 def analytics():
-    form = _form()
-    scope = read_filters(form, _own_scope)
-    if scope is None:
-        return _refused(form)
-    report = scan_analytics.report(scope, scan_analytics.Period.ending_today(form.days))
-    return render_report(
+    return report_page(
         TEMPLATE,
-        form,
-        report,
-        csv_url=url_for("producer.analytics_csv", **filter_args(form)),
-        clear_url=clear_url(form, "producer.analytics"),
-        lot_url=lambda lot: url_for(
-            "producer.analytics", **filter_args(form, product=lot.product_id, lot=lot.id)
-        ),
+        _form(),
+        _own_scope,
+        "producer.analytics",
+        lambda lot: {"product": lot.product_id, "lot": lot.id},
     )
 
 

@@ -87,8 +87,11 @@ INTERFACES = ("web", "cli", "api", "system")
 REDACTED = "(redacted)"
 # Fields whose values must never reach the trail, shown under another name.
 SECRET_FIELDS = {(User, "password_hash"): "password", (User, "session_token"): "sessions"}
-# Bookkeeping that is not a change anyone made: a sign-in updates it.
-IGNORED_FIELDS = {(User, "last_login_at")}
+# Bookkeeping that is not a change anyone made: a sign-in updates it; every change of a
+# page's rows dates them for the page's Last-Modified (models/changes.py).
+IGNORED_FIELDS = {(User, "last_login_at")} | {
+    (model, "updated_at") for model in (Producer, Product, Certification, Lot)
+}
 # An account always has a password: saying so on creation adds nothing.
 SKIPPED_ON_CREATE = IGNORED_FIELDS | set(SECRET_FIELDS)
 

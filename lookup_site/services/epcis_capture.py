@@ -41,7 +41,7 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -284,38 +284,31 @@ class LotRef:
 def read_lot_identifier(uri: str, number: int) -> LotRef:
     """Read a lot-level identifier, or raise Unfit saying what else it names."""
     if not isinstance(uri, str):
-        raise _unreadable(uri, number)
+        raise _unfit_identifier("unreadable_identifier", uri, number)
     if uri.startswith("urn:epc:"):
         return _read_epc_urn(uri, number)
     own = current_app.config["PUBLIC_BASE_URL"] + "/t/"
     if uri.startswith(own):
         parts = uri.removeprefix(own).strip("/").split("/")
         if len(parts) == 2:
-            raise _one_item(uri, number)
+            raise _unfit_identifier("item_level", uri, number)
         try:
             return LotRef(uri, public_code=identifiers.normalize_public_code(parts[0]))
         except identifiers.IdentifierError:
-            raise _unreadable(uri, number) from None
+            raise _unfit_identifier("unreadable_identifier", uri, number) from None
     try:
         link = identifiers.parse_digital_link(uri, permit_zero_suppressed_gtin=True)
     except identifiers.IdentifierError:
-        raise _unreadable(uri, number) from None
+        raise _unfit_identifier("unreadable_identifier", uri, number) from None
     key = link.primary[0]
     if key == "00":
-        raise _logistic_unit(uri, number)
+        raise _unfit_identifier("logistic_unit", uri, number)
     if key != "01":
-        raise _not_a_lot(uri, number)
+        raise _unfit_identifier("not_a_lot", uri, number)
     if link.value("21") is not None or link.value("235") is not None:
-        raise _one_item(uri, number)
+        raise _unfit_identifier("item_level", uri, number)
     if link.value("10") is None:
-        raise Unfit(
-            "product_level",
-            _l(
-                "Event %(number)s names a product (%(identifier)s) but not its lot.",
-                number=number,
-                identifier=uri,
-            ),
-        )
+        raise _unfit_identifier("product_level", uri, number)
     return LotRef(uri, gtin=link.gtin, code=link.value("10"))
 
 
@@ -325,68 +318,49 @@ def _read_epc_urn(uri: str, number: int) -> LotRef:
         company, item, lot = match.groups()
         body = item[:1] + company + item[1:]
         if len(body) != 13:
-            raise _unreadable(uri, number)
+            raise _unfit_identifier("unreadable_identifier", uri, number)
         gtin = body + str(identifiers.gtin_check_digit(body))
         return LotRef(uri, gtin=gtin, code=unquote(lot))
     if uri.startswith(("urn:epc:id:sgtin:", "urn:epc:id:tpx:")):
-        raise _one_item(uri, number)
+        raise _unfit_identifier("item_level", uri, number)
     if uri.startswith("urn:epc:id:sscc:"):
-        raise _logistic_unit(uri, number)
+        raise _unfit_identifier("logistic_unit", uri, number)
     if uri.startswith("urn:epc:idpat:"):
-        raise Unfit(
-            "pattern",
-            _l(
-                "Event %(number)s names a pattern of items (%(identifier)s), not a lot.",
-                number=number,
-                identifier=uri,
-            ),
-        )
-    raise _not_a_lot(uri, number)
+        raise _unfit_identifier("pattern", uri, number)
+    raise _unfit_identifier("not_a_lot", uri, number)
 
 
-def _one_item(uri: str, number: int) -> Unfit:
-    return Unfit(
-        "item_level",
-        _l(
-            "Event %(number)s names one item (%(identifier)s). Lot diaries record whole lots: "
-            "name the lot, as a Digital Link URI with /10/ or as an LGTIN.",
-            number=number,
-            identifier=uri,
-        ),
-    )
+# What an identifier names instead of one of our lots, by reason code: each message
+# takes the event's number and the identifier as sent.
+_UNFIT_IDENTIFIERS: dict[str, Callable[..., Any]] = {
+    "item_level": lambda **names: _l(
+        "Event %(number)s names one item (%(identifier)s). Lot diaries record whole lots: "
+        "name the lot, as a Digital Link URI with /10/ or as an LGTIN.",
+        **names,
+    ),
+    "logistic_unit": lambda **names: _l(
+        "Event %(number)s names a logistic unit (%(identifier)s), not a lot.", **names
+    ),
+    "not_a_lot": lambda **names: _l(
+        "Event %(number)s names %(identifier)s, which is not a lot of a product.", **names
+    ),
+    "pattern": lambda **names: _l(
+        "Event %(number)s names a pattern of items (%(identifier)s), not a lot.", **names
+    ),
+    "product_level": lambda **names: _l(
+        "Event %(number)s names a product (%(identifier)s) but not its lot.", **names
+    ),
+    "unreadable_identifier": lambda **names: _l(
+        "Event %(number)s names %(identifier)s, which this site cannot read as an identifier.",
+        **names,
+    ),
+}
 
 
-def _logistic_unit(uri: str, number: int) -> Unfit:
-    return Unfit(
-        "logistic_unit",
-        _l(
-            "Event %(number)s names a logistic unit (%(identifier)s), not a lot.",
-            number=number,
-            identifier=uri,
-        ),
-    )
-
-
-def _not_a_lot(uri: str, number: int) -> Unfit:
-    return Unfit(
-        "not_a_lot",
-        _l(
-            "Event %(number)s names %(identifier)s, which is not a lot of a product.",
-            number=number,
-            identifier=uri,
-        ),
-    )
-
-
-def _unreadable(uri: Any, number: int) -> Unfit:
-    return Unfit(
-        "unreadable_identifier",
-        _l(
-            "Event %(number)s names %(identifier)s, which this site cannot read as an identifier.",
-            number=number,
-            identifier=str(uri),
-        ),
-    )
+def _unfit_identifier(reason: str, uri: Any, number: int) -> Unfit:
+    """Unfit for an identifier that is not a lot's; the message stays lazy, so it is
+    written in the language of the request that reports it."""
+    return Unfit(reason, _UNFIT_IDENTIFIERS[reason](number=number, identifier=str(uri)))
 
 
 def location_gln(place: Any) -> str | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -76,6 +76,23 @@ def add_input(
     return link
 
 
+def lock_for_appending(lot: Lot) -> None:
+    """Make writers of one lot wait for each other until their transactions end.
+
+    Without it, two producers' phones (or API clients) saving at the same moment read
+    the same last event and the second insert breaks the chain's unique sequence. A
+    no-op UPDATE of the lot row takes its row lock on PostgreSQL and the database's
+    write lock on SQLite (where SELECT … FOR UPDATE does not exist), so the last event
+    is read only once the other writer has committed. Core, not the ORM: nothing is
+    audited or sent to the portal for it (the column's onupdate still dates the lot's
+    change, which the new event is).
+    """
+    if lot.id is None:
+        db.session.flush()
+    table = Lot.__table__
+    db.session.execute(update(table).where(table.c.id == lot.id).values(status=table.c.status))
+
+
 def append_event(
     lot: Lot,
     *,
@@ -107,6 +124,7 @@ def append_event(
         raise InvalidCorrection("A correction must refer to an event of the same lot")
     if location_gln:
         location_gln = identifiers.validate_gln(location_gln)
+    lock_for_appending(lot)
     last = db.session.execute(
         select(Event.sequence, Event.hash)
         .where(Event.lot_id == lot.id)

@@ -1,31 +1,40 @@
 """What a public page shows, summed up cheaply, so that an unchanged page need not be rendered.
 
 Each function returns a PageVersion: parts that change whenever the page's content
-does (hashed into the ETag) and the latest change time known (Last-Modified). They
-read the rows already loaded by the view plus one small query, far cheaper than the
-page itself (which loads and verifies every diary entry).
+does (hashed into the ETag) and the latest change time of anything the page shows
+(Last-Modified). They read the rows already loaded by the view plus one small query
+(two for the product page), far cheaper than the page itself (which loads and
+verifies every diary entry).
 
-Diary entries and their photos are append-only, so their count and highest id
-identify them. Lots, products, producers and certifications are edited in place and
-carry no "updated" time, so their column values themselves are hashed. What the
-parts leave out: a rename of another lot's product shown in "Made from" or
-"Used to make" shows once that page changes otherwise, or within a day (the date is
-part of every ETag).
+Lots, products, producers and certifications carry an ``updated_at`` that every
+change moves (and a deleted certificate or lot link moves its holder's, see
+models/changes.py); diary entries, their photos and lot links are added, never
+edited, so their count, highest id and creation time identify them. The lots at the
+other end of a link are summed up the same way, so renaming the product shown under
+"Made from" changes this lot's page too.
+
+A page also changes by itself when a day comes: a certificate becomes valid, expires
+or is revoked on a date, a lot passes its best-before date. The start of the latest
+such day already reached (in Vietnam) is one of the page's change times and one of
+its parts, so both validators stay exact without carrying today's date.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, inspect, or_, select
+from sqlalchemy import and_, func, inspect, or_, select
+from sqlalchemy.orm import aliased
 
 from ..errors import ProducerNotFound
 from ..extensions import db
 from ..models import Certification, Event, Lot, LotInput, Producer, Product
-from .clock import as_utc
+from .clock import VIETNAM, as_utc, local_today
+
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -50,10 +59,53 @@ def latest(moments: Iterable[datetime | None]) -> datetime | None:
     return max(known, default=None)
 
 
+def certificate_turns(certifications: Iterable[Any]) -> Iterator[date | None]:
+    """The days on which a certificate's status changes by itself (see Certification.status_on)."""
+    for certification in certifications:
+        yield certification.issued_on  # pending until then
+        yield certification.revoked_on
+        if certification.valid_until is not None:
+            yield certification.valid_until + ONE_DAY  # expired from the day after
+
+
+def latest_turn(days: Iterable[date | None]) -> datetime | None:
+    """The start (Vietnam time, as UTC) of the latest of days already reached, if any."""
+    today = local_today()
+    reached = [day for day in days if day is not None and day <= today]
+    if not reached:
+        return None
+    return datetime.combine(max(reached), time(), tzinfo=VIETNAM).astimezone(UTC)
+
+
 def _certifications_of(product: Product):
     return or_(
         Certification.product_id == product.id,
         Certification.producer_id == product.producer_id,
+    )
+
+
+def _links_summary(lot: Lot):
+    """The lot's links and the lots at their other end (with product and producer): one row."""
+    other, other_product, other_producer = aliased(Lot), aliased(Product), aliased(Producer)
+    other_end = or_(
+        and_(LotInput.output_lot_id == lot.id, other.id == LotInput.input_lot_id),
+        and_(LotInput.input_lot_id == lot.id, other.id == LotInput.output_lot_id),
+    )
+    return (
+        select(
+            func.count(LotInput.id),
+            func.max(LotInput.id),
+            func.max(LotInput.created_at),
+            func.max(other.updated_at),
+            func.max(other_product.updated_at),
+            func.max(other_producer.updated_at),
+        )
+        .select_from(LotInput)
+        .join(other, other_end)
+        .join(other_product, other_product.id == other.product_id)
+        .join(other_producer, other_producer.id == other_product.producer_id)
+        .where(or_(LotInput.output_lot_id == lot.id, LotInput.input_lot_id == lot.id))
+        .subquery()
     )
 
 
@@ -65,11 +117,7 @@ def lot_version(lot: Lot) -> LotVersion:
         .where(Event.lot_id == lot.id)
         .subquery()
     )
-    links = (
-        select(func.count(LotInput.id), func.max(LotInput.id))
-        .where(or_(LotInput.output_lot_id == lot.id, LotInput.input_lot_id == lot.id))
-        .subquery()
-    )
+    links = _links_summary(lot)
     # One row per certification (or one with None): the aggregates ride along on each.
     rows = db.session.execute(
         select(*events.columns, *links.columns, Certification)
@@ -78,18 +126,28 @@ def lot_version(lot: Lot) -> LotVersion:
         .outerjoin(Certification, _certifications_of(product))
         .order_by(Certification.kind, Certification.issued_on.desc())
     ).all()
-    event_count, last_event_id, last_recorded, link_count, last_link_id = rows[0][:5]
-    certifications = [row[5] for row in rows if row[5] is not None]
+    event_count, last_event_id, last_recorded = rows[0][:3]
+    link_count, last_link_id, *link_moments = rows[0][3:9]
+    certifications = [row[9] for row in rows if row[9] is not None]
+    expiry = lot.best_before + ONE_DAY if lot.best_before is not None else None
+    turn = latest_turn([expiry, *certificate_turns(certifications)])
     parts = (
         row_values(lot),
         row_values(product),
         row_values(product.producer),
         tuple(row_values(c) for c in certifications),
-        (event_count, last_event_id, link_count, last_link_id),
+        (event_count, last_event_id, link_count, last_link_id, *link_moments),
+        turn,
     )
-    moments = [lot.created_at, lot.status_changed_at, last_recorded]
-    moments += [c.created_at for c in certifications]
+    moments = [lot.updated_at, product.updated_at, product.producer.updated_at]
+    moments += [last_recorded, *link_moments, turn]
+    moments += [c.updated_at for c in certifications]
     return LotVersion(parts, latest(moments), certifications)
+
+
+def _lot_summary():
+    """Lots are added and edited, never removed: their count, last id and last change."""
+    return select(func.count(Lot.id), func.max(Lot.id), func.max(Lot.updated_at))
 
 
 def product_version(product: Product) -> PageVersion:
@@ -100,25 +158,17 @@ def product_version(product: Product) -> PageVersion:
         .where(_certifications_of(product))
         .order_by(Certification.id)
     ).all()
+    turn = latest_turn(certificate_turns(certifications))
     parts = (
         row_values(product),
         row_values(product.producer),
-        tuple(lots[:2]),
+        tuple(lots),
         tuple(tuple(row) for row in certifications),
+        turn,
     )
-    moments = [product.created_at, lots[2], lots[3]]
-    moments += [row.created_at for row in certifications]
+    moments = [product.updated_at, product.producer.updated_at, lots[2], turn]
+    moments += [row.updated_at for row in certifications]
     return PageVersion(parts, latest(moments))
-
-
-def _lot_summary():
-    """Lots are added and recalled, never removed: count, last id and times sum them up."""
-    return select(
-        func.count(Lot.id),
-        func.max(Lot.id),
-        func.max(Lot.status_changed_at),
-        func.max(Lot.created_at),
-    )
 
 
 def producer_version(producer_id: int) -> PageVersion:
@@ -143,13 +193,15 @@ def producer_version(producer_id: int) -> PageVersion:
         )
         .order_by(Certification.id)
     ).all()
+    turn = latest_turn(certificate_turns(certifications))
     parts = (
         row_values(producer),
         tuple(tuple(row) for row in products),
-        tuple(lots[:2]),
+        tuple(lots),
         tuple(tuple(row) for row in certifications),
+        turn,
     )
-    moments = [producer.created_at, lots[2], lots[3]]
-    moments += [row.created_at for row in products]
-    moments += [row.created_at for row in certifications]
+    moments = [producer.updated_at, lots[2], turn]
+    moments += [row.updated_at for row in products]
+    moments += [row.updated_at for row in certifications]
     return PageVersion(parts, latest(moments))

@@ -22,23 +22,29 @@ The rules, item by item (DOMAIN.md, "Ten minimum items per product"):
    perish, so for them the item is satisfied without one.
 10. standards: the standards applied (TCVN, VietGAP, the facility's own…) are named.
 
-Everything is computed for a list of products in a fixed number of queries.
+Everything is computed for a list of products in a fixed number of queries. The
+lot and diary facts of every product are also kept counted in product_readiness,
+recounted for a product in the flush that changes one of its lots or entries, so
+that the Department's dashboard reads them rather than every lot and entry.
 Labels and messages are lazy strings: they take the language of the page that
 shows them, and the check itself needs no request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, Connection, Select, case, func, inspect, select
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import Event, Lot, OcopGroup, Producer, Product
+from ..models import Event, Lot, OcopGroup, Producer, Product, ProductReadiness
+from . import rollups
 
 ITEM_LABELS = {
     "name": _l("Product name"),
@@ -117,26 +123,31 @@ def _blank(column):
     return func.coalesce(func.trim(column), "") == ""
 
 
-def _lot_facts(product_ids: list[int]) -> dict[int, _LotFacts]:
-    rows = db.session.execute(
+LOT_FACTS = ("lots", "lots_without_production_date", "lots_with_best_before")
+EVENT_FACTS = ("events", "lots_with_events", "events_without_place", "events_without_gln")
+
+
+def _lot_facts_query(which: ColumnElement[bool]) -> Select:
+    """Per product: lots, lots without a production date, lots with a best-before date."""
+    return (
         select(
             Lot.product_id,
             func.count(Lot.id),
             func.count(Lot.id) - func.count(Lot.production_date),
             func.count(Lot.best_before),
         )
-        .where(Lot.product_id.in_(product_ids))
+        .where(which)
         .group_by(Lot.product_id)
     )
-    return {row[0]: _LotFacts(*row[1:]) for row in rows}
 
 
-def _event_facts(product_ids: list[int]) -> dict[int, _EventFacts]:
+def _event_facts_query(which: ColumnElement[bool]) -> Select:
+    """Per product: entries not corrected later, lots with any, entries lacking a place or GLN."""
     corrected = select(Event.corrects_id).where(Event.corrects_id.is_not(None))
     no_place = (
         _blank(Event.location_name) & _blank(Event.location_address) & _blank(Event.location_gln)
     )
-    rows = db.session.execute(
+    return (
         select(
             Lot.product_id,
             func.count(Event.id),
@@ -145,14 +156,40 @@ def _event_facts(product_ids: list[int]) -> dict[int, _EventFacts]:
             func.sum(case((_blank(Event.location_gln), 1), else_=0)),
         )
         .join(Event.lot)
-        .where(Lot.product_id.in_(product_ids), Event.id.not_in(corrected))
+        .where(which, Event.id.not_in(corrected))
         .group_by(Lot.product_id)
     )
+
+
+def _lot_facts(product_ids: list[int]) -> dict[int, _LotFacts]:
+    rows = db.session.execute(_lot_facts_query(Lot.product_id.in_(product_ids)))
+    return {row[0]: _LotFacts(*row[1:]) for row in rows}
+
+
+def _event_facts(product_ids: list[int]) -> dict[int, _EventFacts]:
+    rows = db.session.execute(_event_facts_query(Lot.product_id.in_(product_ids)))
     return {row[0]: _EventFacts(*(int(value or 0) for value in row[1:])) for row in rows}
 
 
-def readiness_of(products: Sequence[Product]) -> dict[int, Readiness]:
-    """Check the ten items for each product, in three queries whatever their number."""
+def _counted_facts(
+    product_ids: list[int],
+) -> tuple[dict[int, _LotFacts], dict[int, _EventFacts]]:
+    """The facts as last counted into product_readiness: one small indexed read."""
+    lot_facts, event_facts = {}, {}
+    for row in db.session.scalars(
+        select(ProductReadiness).where(ProductReadiness.product_id.in_(product_ids))
+    ):
+        lot_facts[row.product_id] = _LotFacts(*(getattr(row, name) for name in LOT_FACTS))
+        event_facts[row.product_id] = _EventFacts(*(getattr(row, name) for name in EVENT_FACTS))
+    return lot_facts, event_facts
+
+
+def readiness_of(products: Sequence[Product], *, counted: bool = False) -> dict[int, Readiness]:
+    """Check the ten items for each product, in three queries whatever their number.
+
+    counted: read the lot and diary facts from product_readiness (two queries in
+    all) rather than count them, for lists of every product of the country.
+    """
     if not products:
         return {}
     product_ids = [product.id for product in products]
@@ -162,8 +199,10 @@ def readiness_of(products: Sequence[Product]) -> dict[int, Readiness]:
         producer.id: producer
         for producer in db.session.scalars(select(Producer).where(Producer.id.in_(producer_ids)))
     }
-    lot_facts = _lot_facts(product_ids)
-    event_facts = _event_facts(product_ids)
+    if counted:
+        lot_facts, event_facts = _counted_facts(product_ids)
+    else:
+        lot_facts, event_facts = _lot_facts(product_ids), _event_facts(product_ids)
     return {
         product.id: _check(
             product,
@@ -173,6 +212,100 @@ def readiness_of(products: Sequence[Product]) -> dict[int, Readiness]:
         )
         for product in products
     }
+
+
+# --- Keeping product_readiness current ---------------------------------------------
+
+_ZERO = dict.fromkeys((*LOT_FACTS, *EVENT_FACTS), 0)
+# The columns whose change changes a product's facts.
+_LOT_COLUMNS = ("product_id", "product", "production_date", "best_before")
+_EVENT_COLUMNS = ("lot_id", "location_name", "location_address", "location_gln", "corrects_id")
+
+
+def count_facts(connection: Connection, which: ColumnElement[bool]) -> dict[int, dict[str, int]]:
+    """Count the facts of the products whose lots match which (a condition on Lot)."""
+    facts: dict[int, dict[str, int]] = {}
+    for product_id, *values in connection.execute(_lot_facts_query(which)):
+        facts.setdefault(product_id, dict(_ZERO)).update(
+            zip(LOT_FACTS, map(int, values), strict=True)
+        )
+    for product_id, *values in connection.execute(_event_facts_query(which)):
+        counts = (int(value or 0) for value in values)
+        facts.setdefault(product_id, dict(_ZERO)).update(zip(EVENT_FACTS, counts, strict=True))
+    return facts
+
+
+def recount(
+    connection: Connection,
+    product_ids: Collection[int],
+    which: ColumnElement[bool] | None = None,
+) -> None:
+    """Count the products' facts again and store them (zeros for a product with no lots).
+
+    which, when given, selects the same products' lots more cheaply than a list of
+    ids (a range, for the scale generator).
+    """
+    if not product_ids:
+        return
+    if connection.dialect.name == "postgresql":
+        # Two transactions adding entries to one product must not each store a count
+        # missing the other's: the second waits here for the first to commit, then counts
+        # (a fresh snapshot under READ COMMITTED). NO KEY UPDATE leaves the foreign-key
+        # checks of new lots alone. SQLite writes one transaction at a time anyway.
+        connection.execute(
+            select(Product.id)
+            .where(Product.id.in_(product_ids))
+            .order_by(Product.id)
+            .with_for_update(key_share=True)
+        )
+    facts = count_facts(connection, which if which is not None else Lot.product_id.in_(product_ids))
+    rows = [{"product_id": pid, **facts.get(pid, _ZERO)} for pid in product_ids]
+    rollups.replace_rows(connection, ProductReadiness, ("product_id",), rows)
+
+
+def _changed(obj: Any, columns: Sequence[str]) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in columns)
+
+
+def _touched_products(session: Session) -> set[int]:
+    """Products whose lots or diary entries this flush adds, changes or removes."""
+    products: set[int] = set()
+    lot_ids: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Lot) and (obj not in session.dirty or _changed(obj, _LOT_COLUMNS)):
+            products.add(obj.product_id)
+        elif isinstance(obj, Event) and (obj not in session.dirty or _changed(obj, _EVENT_COLUMNS)):
+            lot_ids.add(obj.lot_id)
+    for lot_id in lot_ids:
+        lot = session.get(Lot, lot_id)  # from the identity map, as a rule
+        if lot is not None:
+            products.add(lot.product_id)
+    return products
+
+
+_MOVED_FROM = "readiness_moved_from"
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _note_moved_lots(session: Session, flush_context: Any, instances: Any) -> None:
+    """A lot moved to another product changes the facts of the one it leaves, too.
+
+    Asked of the database before the UPDATE: the old product is often not loaded.
+    """
+    for obj in session.dirty:
+        if isinstance(obj, Lot) and _changed(obj, ("product_id", "product")):
+            old = session.execute(select(Lot.product_id).where(Lot.id == obj.id)).scalar()
+            session.info.setdefault(_MOVED_FROM, set()).add(old)
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _recount_after_flush(session: Session, flush_context: Any) -> None:
+    """Keep product_readiness current in the flush that changed a lot or diary entry."""
+    products = _touched_products(session) | session.info.pop(_MOVED_FROM, set())
+    products.discard(None)
+    if products:
+        recount(session.connection(), sorted(products))
 
 
 def product_readiness(product: Product) -> Readiness:

@@ -2,7 +2,10 @@
 
 Every figure is read from the rollups, never from the ``scan`` table: checks per
 day, lot and page language from ``scan_day``, shared provinces per lot from
-``scan_place``, suspicious items from the flagged rows of ``serial``. A report costs
+``scan_place``, suspicious items from the flagged rows of ``serial``. The
+Department's national figures per day and language, and per province, read the
+national rollups instead (``scan_national_day``, ``scan_national_place``): one row
+per day and language, or per province, however many lots were checked. A report costs
 the same handful of grouped queries whether a lot was checked ten times or ten
 million, and only the grouped rows (at most one per day and language) reach Python.
 """
@@ -24,7 +27,16 @@ from sqlalchemy.orm import joinedload
 from .. import provinces
 from ..errors import InvalidInput, LotNotFound, ProducerNotFound, ProductNotFound
 from ..extensions import db
-from ..models import Lot, Producer, Product, ScanDay, ScanPlace, Serial
+from ..models import (
+    Lot,
+    Producer,
+    Product,
+    ScanDay,
+    ScanNationalDay,
+    ScanNationalPlace,
+    ScanPlace,
+    Serial,
+)
 from . import ownership
 from .clock import VIETNAM, local_today
 
@@ -92,6 +104,11 @@ class Scope:
     producer: Producer | None = None
     product: Product | None = None
     lot: Lot | None = None
+
+    @property
+    def national(self) -> bool:
+        """Every producer's checks: the national rollups hold the sums already."""
+        return self.producer is None and self.product is None and self.lot is None
 
     def where(self, model: Any) -> list[ColumnElement[bool]]:
         """Conditions on a table that carries ``lot_id`` and ``product_id`` columns."""
@@ -259,6 +276,13 @@ def _in_period(period: Period) -> list[ColumnElement[bool]]:
 
 
 def _checks_by_day_and_language(scope: Scope, period: Period) -> dict[tuple[date, str], int]:
+    if scope.national:
+        rows = db.session.execute(
+            select(ScanNationalDay.day, ScanNationalDay.language, ScanNationalDay.count).where(
+                ScanNationalDay.day >= period.first, ScanNationalDay.day <= period.last
+            )
+        )
+        return {(day, language): int(total) for day, language, total in rows}
     rows = db.session.execute(
         select(ScanDay.day, ScanDay.language, func.sum(ScanDay.count))
         .where(*_in_period(period), *scope.where(ScanDay))
@@ -334,11 +358,15 @@ def _top_lots(scope: Scope, period: Period) -> list[LotChecks]:
 
 def _provinces(scope: Scope) -> list[ProvinceChecks]:
     """Shared provinces, most first checks first; the rollup keeps no dates, so all time."""
-    rows = db.session.execute(
-        select(ScanPlace.province, func.sum(ScanPlace.first_scans), func.sum(ScanPlace.scans))
-        .where(*scope.where(ScanPlace))
-        .group_by(ScanPlace.province)
-    )
+    if scope.national:
+        national = ScanNationalPlace
+        rows = db.session.execute(select(national.province, national.first_scans, national.scans))
+    else:
+        rows = db.session.execute(
+            select(ScanPlace.province, func.sum(ScanPlace.first_scans), func.sum(ScanPlace.scans))
+            .where(*scope.where(ScanPlace))
+            .group_by(ScanPlace.province)
+        )
     places = [
         ProvinceChecks(province, int(first or 0), int(shared or 0))
         for code, first, shared in rows
@@ -370,6 +398,8 @@ def _suspicious(scope: Scope, period: Period) -> tuple[list[Serial], int]:
 
 
 def _ever_checked(scope: Scope) -> bool:
+    if scope.national:
+        return db.session.scalar(select(select(ScanNationalDay.day).exists()))
     return db.session.scalar(select(select(ScanDay.day).where(*scope.where(ScanDay)).exists()))
 
 

@@ -9,7 +9,6 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, insert, select, update
@@ -19,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import identifiers
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
-from ..models import Lot, Product, Scan, ScanDay, Serial
+from ..models import Lot, Product, Scan, Serial
 from ..models.base import utcnow
 from . import rollups
 from .clock import VIETNAM, as_utc
@@ -310,17 +309,13 @@ _COUNT_CHECK = (
 _RECORD_SCAN = insert(Scan.__table__).returning(Scan.__table__.c.id)
 
 
-@cache
-def _add_to_day(dialect: str):
-    return rollups.upsert_adding_one(ScanDay, ("day", "lot_id", "language"), "count", dialect)
-
-
 def record_check(item: Serial, *, language: str, client: str) -> ItemChecks:
     """Count one check of the item.
 
-    One atomic UPDATE of its counters, one scan row, one upsert of the day's rollup,
-    and, only on the check that crosses the product's threshold, one UPDATE that
-    flags the item as suspicious for the producer's analytics.
+    One atomic UPDATE of its counters, one scan row, one upsert of each of the day's
+    two rollups (the lot's and the nation's), and, only on the check that crosses the
+    product's threshold, one UPDATE that flags the item as suspicious for the
+    producer's analytics.
     """
     now = utcnow()
     language = language[:5]
@@ -337,15 +332,12 @@ def record_check(item: Serial, *, language: str, client: str) -> ItemChecks:
             "client_class": client,
         },
     ).scalar_one()
-    connection.execute(
-        _add_to_day(connection.dialect.name),
-        {
-            "day": now.astimezone(VIETNAM).date(),
-            "lot_id": item.lot_id,
-            "language": language,
-            "product_id": item.product_id,
-            "count": 1,
-        },
+    rollups.add_check(
+        connection,
+        day=now.astimezone(VIETNAM).date(),
+        lot_id=item.lot_id,
+        product_id=item.product_id,
+        language=language,
     )
     checks = ItemChecks(
         serial=item, count=count, first_checked_at=as_utc(first), counted=True, scan_id=scan_id

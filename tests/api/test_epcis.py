@@ -4,9 +4,7 @@ Every answer is checked against the OpenAPI document by the api client fixture."
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -14,17 +12,17 @@ from sqlalchemy import func, select
 from lookup_site.models import Event
 from lookup_site.services import epcis_capture
 
-VECTORS = Path(__file__).resolve().parent.parent / "conformance" / "epcis"
-VALID = sorted((VECTORS / "capture-valid").glob("*.json"))
-INVALID = sorted((VECTORS / "capture-invalid").glob("*.json"))
-EPCIS_JSON = "application/ld+json"
-
-# The capture service's own tests know how to give a producer the lots a document names.
-_spec = importlib.util.spec_from_file_location(
-    "epcis_capture_tests", Path(__file__).resolve().parent.parent / "test_epcis_capture.py"
+from ..epcis_samples import (
+    ACCEPTED,
+    INVALID,
+    INVALID_EVENTS,
+    VALID,
+    VALID_OUTCOMES,
+    VECTORS,
+    register_lots_named_in,
 )
-capture_tests = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(capture_tests)
+
+EPCIS_JSON = "application/ld+json"
 
 
 def events(db) -> int:
@@ -67,7 +65,7 @@ def test_every_invalid_document_is_refused_naming_each_bad_event(api, db, path):
     assert response.status_code == 400
     problem = response.get_json()
     assert problem["type"] == "urn:txng:problem:epcis_document_refused"
-    expected = capture_tests.INVALID_EVENTS[path.stem]
+    expected = INVALID_EVENTS[path.stem]
     pointers = {error["pointer"] for error in problem["errors"]}
     for index in expected:
         assert (f"#/epcisBody/eventList/{index}" if index != "" else "#/") in pointers or any(
@@ -79,10 +77,10 @@ def test_every_invalid_document_is_refused_naming_each_bad_event(api, db, path):
 @pytest.mark.parametrize("path", VALID, ids=[path.stem for path in VALID])
 def test_every_valid_document_is_captured_or_refused_with_reasons(api, db, make_product, path):
     document = json.loads(path.read_text(encoding="utf-8"))
-    capture_tests.register_lots_named_in(document, api.producer, make_product, db)
+    register_lots_named_in(document, api.producer, make_product, db)
     response = send(api, document)
-    expected = capture_tests.VALID_OUTCOMES[path.stem]
-    if expected == capture_tests.ACCEPTED:
+    expected = VALID_OUTCOMES[path.stem]
+    if expected == ACCEPTED:
         assert response.status_code == 202, response.get_data(as_text=True)
     else:
         assert response.status_code in (400, 422)
@@ -95,7 +93,7 @@ def test_a_captured_document_is_recorded_once_and_its_job_stays_readable(
 ):
     path = VECTORS / "capture-valid" / "ObjectEvent_with_digitalLink.json"
     document = json.loads(path.read_text(encoding="utf-8"))
-    capture_tests.register_lots_named_in(document, api.producer, make_product, db)
+    register_lots_named_in(document, api.producer, make_product, db)
     first = send(api, document)
     assert first.status_code == 202
     job_url = first.headers["Location"]

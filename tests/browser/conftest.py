@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from lookup_site import create_app
@@ -31,10 +29,11 @@ from lookup_site.extensions import db
 from lookup_site.links import lot_path, product_path
 from lookup_site.models import Lot, LotStatus
 
+from ..conftest import scratch_database
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Installed by `npm ci --prefix tests/browser` (.ci/run does it).
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 # Quiet, offline, container-safe: no sandbox (root in CI), no GPU, no background traffic.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -114,18 +113,8 @@ class QuietHandler(WSGIRequestHandler):
 @pytest.fixture(scope="session")
 def browser_database_url(tmp_path_factory) -> Iterator[str]:
     """A SQLite file, or a PostgreSQL schema of its own, for the session's site."""
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'site.sqlite3'}"
-        return
-    schema = f"b_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(POSTGRES_URL)
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    with scratch_database(tmp_path_factory.mktemp("browser") / "site.sqlite3", "b") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -138,6 +127,7 @@ def demo_site(browser_database_url, tmp_path_factory) -> Iterator[DemoSite]:
             "PUBLIC_BASE_URL": "https://txng.example.vn",
             "SECRET_KEY": "browser-tests",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "PAGE_CACHE_SECONDS": 0,
             "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
             "JOBS_BACKEND": "eager",
             "LABEL_WORKERS": 1,

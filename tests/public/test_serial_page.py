@@ -180,7 +180,7 @@ def test_malformed_serial_answers_400(client, item):
     assert response.status_code == 400
 
 
-def test_counted_check_is_three_small_statements(client, db, item):
+def test_counted_check_is_four_small_statements(client, db, item):
     from sqlalchemy import event as sa_event
 
     def count(user_agent: str) -> list[str]:
@@ -199,7 +199,7 @@ def test_counted_check_is_three_small_statements(client, db, item):
     count("Googlebot")  # warm up what the first request loads once
     not_counted, counted = count("Googlebot"), count(PHONE)
     extra = [s for s in counted if s not in not_counted]
-    assert len(counted) == len(not_counted) + 3, extra
+    assert len(counted) == len(not_counted) + 4, extra
     assert (
         extra[0].lstrip().upper().startswith("UPDATE SERIAL SET SCAN_COUNT=(SERIAL.SCAN_COUNT + ")
     )
@@ -207,6 +207,9 @@ def test_counted_check_is_three_small_statements(client, db, item):
     # The day's rollup for analytics: an upsert, never a read of the scan table.
     assert extra[2].lstrip().upper().startswith("INSERT INTO SCAN_DAY")
     assert "ON CONFLICT" in extra[2].upper()
+    # And the nation's row of the day, which the Department's charts read.
+    assert extra[3].lstrip().upper().startswith("INSERT INTO SCAN_NATIONAL_DAY")
+    assert "ON CONFLICT" in extra[3].upper()
 
 
 def test_digital_link_without_the_lot_finds_the_item(client, db, item):
