@@ -21,9 +21,11 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then, so that a slow leak can never build up.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then, so that a slow leak can never build up — but rarely: a new
+# worker builds the app again and starts with an empty page cache (at 1,000 pages a
+# second, 5,000 requests would recycle each worker every few seconds).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 100_000))
+max_requests_jitter = max_requests // 10
 # Each worker creates its own app, so no database connection is ever shared across
 # a fork (the start-up cost is paid once per worker, at start).
 preload_app = False
