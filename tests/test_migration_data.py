@@ -9,8 +9,6 @@ Revisions are read from the migration scripts, so a new migration is tested with
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -20,7 +18,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import selectinload
 
@@ -32,7 +30,8 @@ from lookup_site.models import Event, EventPhoto, Lot, Serial
 from lookup_site.services import serials
 from lookup_site.services.chain import verify_chain
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+from .conftest import scratch_database
+
 MIGRATIONS = paths.PACKAGE_DIR / "migrations"
 Rows = Counter[tuple[Any, ...]]
 Snapshot = dict[str, tuple[list[str], Rows]]
@@ -47,18 +46,8 @@ def older_revisions() -> list[str]:
 @pytest.fixture(scope="module")
 def module_database_url(tmp_path_factory) -> Iterator[str]:
     """One database for the module (as conftest's database_url, which is per test)."""
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path_factory.mktemp('migration_data') / 'demo.sqlite3'}"
-        return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(POSTGRES_URL)
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    with scratch_database(tmp_path_factory.mktemp("migration_data") / "demo.sqlite3", "t") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
 
 from lookup_site import create_app
 from lookup_site.extensions import db
@@ -35,6 +34,7 @@ from lookup_site.models import LegalForm, OcopGroup, Producer, Product, Role
 from lookup_site.services import accounts
 from lookup_site.services import lots as lot_service
 
+from .conftest import scratch_database
 from .live_servers import (
     LiveServer,
     app_spec,
@@ -97,17 +97,8 @@ def _require_services() -> None:
 def schema_url() -> Iterator[str]:
     """A PostgreSQL schema of this module's own, dropped at the end."""
     _require_services()
-    schema = f"two_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(POSTGRES_URL)
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with scratch_database(Path("unused.sqlite3"), "two") as url:  # PostgreSQL: checked above
+        yield url
 
 
 @pytest.fixture(scope="module")
