@@ -84,9 +84,15 @@ def _certifications_of(product: Product):
     )
 
 
+# Built once: an alias proxies every column of its table, too costly to build per request.
+_OTHER_END = aliased(Lot, name="other_lot"), aliased(Product, name="other_product"), aliased(
+    Producer, name="other_producer"
+)
+
+
 def _links_summary(lot: Lot):
     """The lot's links and the lots at their other end (with product and producer): one row."""
-    other, other_product, other_producer = aliased(Lot), aliased(Product), aliased(Producer)
+    other, other_product, other_producer = _OTHER_END
     other_end = or_(
         and_(LotInput.output_lot_id == lot.id, other.id == LotInput.input_lot_id),
         and_(LotInput.input_lot_id == lot.id, other.id == LotInput.output_lot_id),
