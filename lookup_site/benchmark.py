@@ -35,6 +35,9 @@ def benchmark_command(count: int, warmup: int, lang: str) -> None:
     path = lot_path(summary.example_lot)
     client = current_app.test_client()
     headers = {"Accept-Language": lang}
+    # The render itself is measured: the per-process page cache (page_cache.py) would
+    # answer repeated requests from memory. It is timed separately at the end.
+    page_cache = current_app.extensions.pop("page_cache", None)
 
     for _ in range(warmup):
         client.get(path, headers=headers)
@@ -51,12 +54,20 @@ def benchmark_command(count: int, warmup: int, lang: str) -> None:
     with client.get("/static/site.css") as css_response:
         css = css_response.get_data()
 
-    timings = []
-    for _ in range(count):
-        start = time.perf_counter()
+    def timed() -> list[float]:
+        timings = []
+        for _ in range(count):
+            start = time.perf_counter()
+            client.get(path, headers=headers)
+            timings.append((time.perf_counter() - start) * 1000)
+        return sorted(timings)
+
+    timings = timed()
+    hits: list[float] = []
+    if page_cache is not None:
+        current_app.extensions["page_cache"] = page_cache
         client.get(path, headers=headers)
-        timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
+        hits = timed()
 
     def percentile(share: float) -> float:
         return timings[min(len(timings) - 1, int(share * len(timings)))]
@@ -72,3 +83,8 @@ def benchmark_command(count: int, warmup: int, lang: str) -> None:
         f"p90 {percentile(0.90):.2f} ms, p99 {percentile(0.99):.2f} ms, "
         f"throughput {1000 / statistics.mean(timings):.0f} pages/s on one core"
     )
+    if hits:
+        click.echo(
+            f"from the page cache: median {statistics.median(hits):.2f} ms, "
+            f"throughput {1000 / statistics.mean(hits):.0f} pages/s on one core"
+        )
