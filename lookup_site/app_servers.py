@@ -58,8 +58,9 @@ def running(command: list[str], env: dict[str, str], log: Path, probe: str) -> I
         yield
     finally:
         if process.poll() is None:
-            # The load is over: a quick shutdown (a graceful one waits for idle workers).
-            os.killpg(process.pid, signal.SIGQUIT)
+            # Graceful: a worker finishes its request and writes its access-log line (a
+            # quick shutdown could lose the last line, which the soak's report counts).
+            os.killpg(process.pid, signal.SIGTERM)
             try:
                 process.wait(timeout=35)
             except subprocess.TimeoutExpired:
